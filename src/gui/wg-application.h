@@ -1,0 +1,20 @@
+/* wg-application.h — the Wangge application
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wg-sync-status.h"
+#include "wg-types.h"
+
+G_BEGIN_DECLS
+
+#define WG_TYPE_APPLICATION (wg_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (WgApplication, wg_application, WG, APPLICATION, AdwApplication)
+
+WgApplication *wg_application_new              (void);
+WgSyncStatus  *wg_application_get_sync_status  (WgApplication *self);
+
+G_END_DECLS

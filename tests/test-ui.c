@@ -1,0 +1,475 @@
+/* test-ui.c — the real application under a display, driven by real keyboard and mouse input
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Input goes through the X server (XTest), so the shortcuts and clicks are the ones a person
+ * makes, not calls into our code. Every screen visited is saved as a PNG in
+ * $WANGGE_SCREENSHOT_DIR, one set per language (LANGUAGE decides: en or zh_CN).
+ */
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gdk/x11/gdkx.h>
+#include <locale.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
+#include "wg-application.h"
+#include "wg-preferences-dialog.h"
+#include "wg-window.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static const char * const sections[] = { "map", "dispatch", "assignments", "dashboard", "tasks" };
+
+static WgApplication *app;
+static WgWindow *window;
+static char *lang;
+
+/* --- waiting and input ----------------------------------------------------------------------- */
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets animations and redraws finish before a screenshot. */
+static void
+settle (guint ms)
+{
+  wait_for (never, NULL, ms);
+}
+
+/* GTK 4.18 deprecates its X11 API, but XTest input is the only way to press real keys on the
+ * headless display, so the test alone uses it. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static Display *
+xdisplay (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+static Window
+xid_of (GtkWidget *widget)
+{
+  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+focus_window (GtkWidget *widget)
+{
+  /* There is no window manager under the test display: hand the keyboard over ourselves. */
+  XSetInputFocus (xdisplay (), xid_of (widget), RevertToPointerRoot, CurrentTime);
+  XFlush (xdisplay ());
+  settle (100);
+}
+
+static void
+press_keys (const KeySym *keys,
+            guint         n_keys)
+{
+  Display *dpy = xdisplay ();
+
+  for (guint i = 0; i < n_keys; i++)
+    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keys[i]), True, CurrentTime);
+  for (guint i = n_keys; i > 0; i--)
+    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keys[i - 1]), False, CurrentTime);
+  XFlush (dpy);
+}
+
+#define PRESS(...) G_STMT_START { \
+    const KeySym keys_[] = { __VA_ARGS__ }; \
+    press_keys (keys_, G_N_ELEMENTS (keys_)); \
+  } G_STMT_END
+
+static void
+click_widget (GtkWidget *widget)
+{
+  Display *dpy = xdisplay ();
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_rect_t bounds;
+  double sx, sy;
+  int rx, ry;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
+                         (int) (sx + bounds.origin.x + bounds.size.width / 2),
+                         (int) (sy + bounds.origin.y + bounds.size.height / 2),
+                         &rx, &ry, &child);
+
+  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
+  XFlush (dpy);
+  settle (50);
+  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
+  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
+  XFlush (dpy);
+}
+
+/* --- screenshots ----------------------------------------------------------------------------- */
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("WANGGE_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%s.png", name, lang);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* --- conditions ------------------------------------------------------------------------------ */
+
+static gboolean
+window_is_drawn (gpointer data)
+{
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+         gtk_widget_get_width (GTK_WIDGET (window)) > 0;
+}
+
+static gboolean
+section_is (gpointer data)
+{
+  return g_strcmp0 (wg_window_get_section (window), data) == 0;
+}
+
+static gboolean
+dialog_is_open (gpointer data)
+{
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return dialog != NULL && G_TYPE_CHECK_INSTANCE_TYPE (dialog, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+no_dialog_open (gpointer data)
+{
+  return adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)) == NULL;
+}
+
+static GtkWindow *
+find_shortcuts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkShortcutsWindow") &&
+          gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return w;
+    }
+
+  return NULL;
+}
+
+static gboolean
+shortcuts_window_open (gpointer data)
+{
+  return find_shortcuts_window () != NULL;
+}
+
+static gboolean
+shortcuts_window_closed (gpointer data)
+{
+  return find_shortcuts_window () == NULL;
+}
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_widget_get_mapped (data);
+}
+
+static gboolean
+settings_string_is (gpointer data)
+{
+  const char **pair = data;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *value = g_settings_get_string (settings, pair[0]);
+
+  return g_strcmp0 (value, pair[1]) == 0;
+}
+
+static gboolean
+split_view_collapsed (gpointer data)
+{
+  AdwNavigationSplitView *split = data;
+
+  return adw_navigation_split_view_get_collapsed (split) == TRUE;
+}
+
+static gboolean
+app_has_no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* --- widget lookup --------------------------------------------------------------------------- */
+
+static GtkWidget *
+find_descendant (GtkWidget  *root,
+                 GType       type,
+                 const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
+        return child;
+      if ((found = find_descendant (child, type, name)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static const char *
+visible_page_title (void)
+{
+  GtkStack *stack = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "sections"));
+  GtkWidget *child = gtk_stack_get_visible_child (stack);
+
+  return gtk_stack_page_get_title (gtk_stack_get_page (stack, child));
+}
+
+/* --- the test -------------------------------------------------------------------------------- */
+
+static void
+test_shell (void)
+{
+  static const KeySym digits[] = { XK_1, XK_2, XK_3, XK_4, XK_5 };
+  AdwNavigationSplitView *split;
+  GtkWidget *dialog;
+  GtkWidget *row;
+  GtkWindow *shortcuts;
+  const char *saved[2] = { "server-url", "https://10.0.0.5:8443" };
+
+  app = wg_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  /* Screenshots show settled screens, not the middle of a cross-fade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_application_activate (G_APPLICATION (app));
+  window = WG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  g_assert_true (wait_for (window_is_drawn, NULL, 5000));
+  focus_window (GTK_WIDGET (window));
+  settle (300);
+
+  /* The shell speaks the language of the session. */
+  if (g_str_has_prefix (lang, "zh"))
+    g_assert_cmpstr (visible_page_title (), ==, "派单调度");
+  else
+    g_assert_cmpstr (visible_page_title (), ==, "Dispatch");
+  g_assert_cmpstr (wg_window_get_section (window), ==, "dispatch");
+
+  /* The header says plainly that there is no server yet. */
+  {
+    GtkWidget *label = find_descendant (GTK_WIDGET (window), GTK_TYPE_LABEL, "sync-label");
+
+    g_assert_nonnull (label);
+    g_assert_true (gtk_widget_get_mapped (label));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
+                     g_str_has_prefix (lang, "zh") ? "未连接" : "Not connected");
+  }
+
+  /* Every section by its shortcut, Ctrl+1…5. */
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_autofree char *name = g_strconcat ("section-", sections[i], NULL);
+
+      PRESS (XK_Control_L, digits[i]);
+      g_assert_true (wait_for (section_is, (gpointer) sections[i], 2000));
+      settle (400);
+      screenshot (GTK_WIDGET (window), name);
+    }
+
+  /* Every section by the sidebar, starting from the last one so each click changes it. */
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      row = find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, sections[i]);
+      g_assert_nonnull (row);
+      click_widget (row);
+      g_assert_true (wait_for (section_is, (gpointer) sections[i], 2000));
+    }
+
+  /* Preferences by Ctrl+comma: a wrong address is explained and not saved, a right one is. */
+  PRESS (XK_Control_L, XK_comma);
+  g_assert_true (wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_PREFERENCES_DIALOG), 2000));
+  dialog = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+  row = find_descendant (dialog, ADW_TYPE_ENTRY_ROW, NULL);
+  g_assert_nonnull (row);
+  gtk_widget_grab_focus (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "ftp://files.example.org");
+  settle (100);
+  PRESS (XK_Return);
+  {
+    /* The error label is the one styled "error" inside the group. */
+    GtkWidget *label = NULL;
+    GtkWidget *stack[64];
+    guint top = 0;
+
+    stack[top++] = dialog;
+    while (top > 0 && label == NULL)
+      {
+        GtkWidget *w = stack[--top];
+
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          {
+            if (GTK_IS_LABEL (c) && gtk_widget_has_css_class (c, "error"))
+              {
+                label = c;
+                break;
+              }
+            if (top < G_N_ELEMENTS (stack))
+              stack[top++] = c;
+          }
+      }
+    g_assert_nonnull (label);
+    g_assert_true (wait_for (widget_visible, label, 2000));
+    g_assert_true (strstr (gtk_label_get_label (GTK_LABEL (label)), "ftp") != NULL);
+    g_assert_true (gtk_widget_has_css_class (row, "error"));
+    settle (300);
+    screenshot (GTK_WIDGET (window), "preferences-error");
+
+    gtk_editable_set_text (GTK_EDITABLE (row), "10.0.0.5:8443");
+    settle (100);
+    PRESS (XK_Return);
+    g_assert_true (wait_for (settings_string_is, saved, 2000));
+    g_assert_false (gtk_widget_get_visible (label));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "https://10.0.0.5:8443");
+    settle (300);
+    screenshot (GTK_WIDGET (window), "preferences");
+  }
+  PRESS (XK_Escape);
+  if (!wait_for (no_dialog_open, NULL, 1000))
+    g_test_message ("first Escape kept the dialog open");
+  PRESS (XK_Escape);
+  g_assert_true (wait_for (no_dialog_open, NULL, 2000));
+
+  /* About, from the primary menu's action. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_DIALOG), 2000));
+  settle (500);
+  screenshot (GTK_WIDGET (window), "about");
+  focus_window (GTK_WIDGET (window));
+  PRESS (XK_Escape);
+  g_assert_true (wait_for (no_dialog_open, NULL, 2000));
+
+  /* The shortcuts window by Ctrl+?, closed by Escape. */
+  focus_window (GTK_WIDGET (window));
+  PRESS (XK_Control_L, XK_Shift_L, XK_slash);
+  g_assert_true (wait_for (shortcuts_window_open, NULL, 3000));
+  shortcuts = find_shortcuts_window ();
+  settle (500);
+  screenshot (GTK_WIDGET (shortcuts), "shortcuts");
+  focus_window (GTK_WIDGET (shortcuts));
+  PRESS (XK_Escape);
+  g_assert_true (wait_for (shortcuts_window_closed, NULL, 2000));
+
+  /* Narrow widths collapse the sidebar; the section stays. */
+  focus_window (GTK_WIDGET (window));
+  PRESS (XK_Control_L, XK_2);
+  g_assert_true (wait_for (section_is, (gpointer) "dispatch", 2000));
+  split = ADW_NAVIGATION_SPLIT_VIEW (find_descendant (GTK_WIDGET (window), ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 720);
+  g_assert_true (wait_for (split_view_collapsed, split, 3000));
+  settle (500);
+  screenshot (GTK_WIDGET (window), "narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  settle (500);
+
+  /* Dark mode. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  settle (500);
+  screenshot (GTK_WIDGET (window), "dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Ctrl+Q quits and the last section is remembered for the next start. */
+  focus_window (GTK_WIDGET (window));
+  PRESS (XK_Control_L, XK_q);
+  g_assert_true (wait_for (app_has_no_windows, NULL, 3000));
+  {
+    const char *last[2] = { "last-section", "dispatch" };
+
+    g_assert_true (settings_string_is (last));
+  }
+
+  window = NULL;
+  g_clear_object (&app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("WANGGE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  lang = g_strdup (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "en");
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/shell", test_shell);
+
+  return g_test_run ();
+}
