@@ -13,9 +13,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(WgApplication) app = NULL;
+  const char *localedir = g_getenv ("WANGGE_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* build-aux/demo runs the app uninstalled and points this at the build's translations. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
