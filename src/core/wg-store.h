@@ -1,0 +1,150 @@
+/* wg-store.h — the client's SQLite cache of the server's records, and the outbox
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define WG_STORE_ERROR (wg_store_error_quark ())
+
+typedef enum
+{
+  WG_STORE_ERROR_FAILED,
+  WG_STORE_ERROR_TOO_NEW,     /* written by a newer Wangge: refused, never touched */
+  WG_STORE_ERROR_CORRUPT,     /* not a Wangge cache, or damaged */
+  WG_STORE_ERROR_BAD_DATA,    /* a record from the server that cannot be stored */
+  WG_STORE_ERROR_NOT_FOUND,
+} WgStoreError;
+
+/* The schema this build writes; a cache with a higher user_version is refused. */
+#define WG_STORE_SCHEMA_VERSION 1
+
+typedef struct _WgStoreTxn WgStoreTxn;
+
+/* Runs on the writer thread inside one transaction; returning FALSE rolls it back. */
+typedef gboolean (*WgStoreWriteFunc) (WgStoreTxn  *txn,
+                                      gpointer     data,
+                                      GError     **error);
+
+typedef enum
+{
+  WG_OUTBOX_PENDING,      /* waiting to be sent */
+  WG_OUTBOX_FAILED,       /* the server refused it; kept until retried or discarded */
+} WgOutboxState;
+
+typedef struct
+{
+  gint64         seq;
+  char          *key;         /* the Idempotency-Key */
+  char          *case_id;
+  char          *action;
+  char          *payload;     /* JSON body of the request */
+  gint64         if_match;    /* the version the action was taken on; 0 for none */
+  WgOutboxState  state;
+  char          *error;       /* the server's or the network's words, for the person */
+  guint          attempts;
+  char          *created_at;
+} WgOutboxItem;
+
+void          wg_outbox_item_free      (WgOutboxItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WgOutboxItem, wg_outbox_item_free)
+
+#define WG_TYPE_STORE (wg_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (WgStore, wg_store, WG, STORE, GObject)
+
+GQuark        wg_store_error_quark     (void);
+
+WgStore      *wg_store_open            (const char          *path,
+                                        GError             **error);
+const char   *wg_store_get_path        (WgStore             *self);
+void          wg_store_close           (WgStore             *self);
+
+void          wg_store_write_async     (WgStore             *self,
+                                        WgStoreWriteFunc     func,
+                                        gpointer             data,
+                                        GDestroyNotify       data_free,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean      wg_store_write_finish    (WgStore             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+gboolean      wg_store_write_sync      (WgStore             *self,
+                                        WgStoreWriteFunc     func,
+                                        gpointer             data,
+                                        GError             **error);
+
+/* For the writer thread, inside a WgStoreWriteFunc. */
+gboolean      wg_store_txn_upsert      (WgStoreTxn          *txn,
+                                        const char          *kind,
+                                        JsonObject          *record,
+                                        GError             **error);
+gboolean      wg_store_txn_delete      (WgStoreTxn          *txn,
+                                        const char          *kind,
+                                        const char          *id,
+                                        GError             **error);
+gboolean      wg_store_txn_set_value   (WgStoreTxn          *txn,
+                                        const char          *key,
+                                        const char          *value,
+                                        GError             **error);
+gboolean      wg_store_txn_set_local_state (WgStoreTxn      *txn,
+                                        const char          *case_id,
+                                        const char          *local_state,
+                                        int                  pending_delta,
+                                        GError             **error);
+gint64        wg_store_txn_outbox_add  (WgStoreTxn          *txn,
+                                        const char          *key,
+                                        const char          *case_id,
+                                        const char          *action,
+                                        const char          *payload,
+                                        gint64               if_match,
+                                        GError             **error);
+gboolean      wg_store_txn_outbox_remove (WgStoreTxn        *txn,
+                                        gint64               seq,
+                                        GError             **error);
+gboolean      wg_store_txn_outbox_fail (WgStoreTxn          *txn,
+                                        gint64               seq,
+                                        const char          *message,
+                                        GError             **error);
+gboolean      wg_store_txn_outbox_retry (WgStoreTxn         *txn,
+                                        gint64               seq,
+                                        GError             **error);
+gboolean      wg_store_txn_wipe        (WgStoreTxn          *txn,
+                                        GError             **error);
+
+/* Reads. They run on the calling thread through its own connection: fast, indexed look-ups
+ * only; callers keep them off the main thread where they may be slow. */
+char         *wg_store_get_value       (WgStore             *self,
+                                        const char          *key,
+                                        GError             **error);
+gint64        wg_store_get_cursor      (WgStore             *self,
+                                        GError             **error);
+gint64        wg_store_count           (WgStore             *self,
+                                        const char          *kind,
+                                        GError             **error);
+char         *wg_store_checksum        (WgStore             *self,
+                                        const char          *kind,
+                                        GError             **error);
+JsonObject   *wg_store_get_record      (WgStore             *self,
+                                        const char          *kind,
+                                        const char          *id,
+                                        GError             **error);
+GPtrArray    *wg_store_list_outbox     (WgStore             *self,
+                                        GError             **error);
+guint         wg_store_count_outbox    (WgStore             *self,
+                                        GError             **error);
+GStrv         wg_store_search_cases    (WgStore             *self,
+                                        const char          *text,
+                                        guint                limit,
+                                        GError             **error);
+
+const char * const *wg_store_kinds     (void);
+
+char         *wg_fts_prepare_text      (const char          *text);
+char         *wg_fts_build_query       (const char          *text);
+
+G_END_DECLS

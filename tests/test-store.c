@@ -1,0 +1,402 @@
+/* test-store.c — the local cache on a real SQLite file
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "wg-store.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  WgStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("wg-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "cache", "wangge.db", NULL);
+  f->store = wg_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static JsonObject *
+parse_object (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+typedef struct
+{
+  const char *kind;
+  const char *json;
+} PutData;
+
+static gboolean
+put_cb (WgStoreTxn  *txn,
+        gpointer     data,
+        GError     **error)
+{
+  const PutData *put = data;
+
+  for (; put->kind != NULL; put++)
+    {
+      g_autoptr(JsonObject) record = parse_object (put->json);
+
+      if (!wg_store_txn_upsert (txn, put->kind, record, error))
+        return FALSE;
+    }
+
+  return wg_store_txn_set_value (txn, "cursor", "42", error);
+}
+
+static const PutData township[] = {
+  { "grids", "{\"id\":\"g1\",\"version\":1,\"code\":\"530324100001001\",\"name\":\"马街社区第一网格\"}" },
+  { "grids", "{\"id\":\"g2\",\"version\":3,\"code\":\"530324100001002\",\"name\":\"马街社区第二网格\"}" },
+  { "cases", "{\"id\":\"c1\",\"version\":2,\"number\":\"2026-000123\",\"state\":\"reported\","
+             "\"title\":\"楼顶漏水严重\",\"description\":\"三楼住户反映雨天漏水\","
+             "\"address\":\"马街镇建设路18号\",\"urgency\":\"high\",\"reported_at\":\"2026-11-20T08:00:00Z\"}" },
+  { "cases", "{\"id\":\"c2\",\"version\":1,\"number\":\"2026-000124\",\"state\":\"dispatched\","
+             "\"title\":\"Street light broken\",\"description\":\"near the school\","
+             "\"address\":\"Xinglong Road\",\"reported_at\":\"2026-11-21T08:00:00Z\","
+             "\"assignee\":{\"kind\":\"team\",\"id\":\"t1\"}}" },
+  { NULL, NULL }
+};
+
+static void
+test_store_upsert_and_read (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) grid = NULL;
+  g_autofree char *sum1 = NULL;
+  g_autofree char *sum2 = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (wg_store_count (f->store, "grids", &error), ==, 2);
+  g_assert_cmpint (wg_store_count (f->store, "cases", &error), ==, 2);
+  g_assert_cmpint (wg_store_count (f->store, "people", &error), ==, 0);
+  g_assert_cmpint (wg_store_get_cursor (f->store, &error), ==, 42);
+
+  grid = wg_store_get_record (f->store, "grids", "g2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (grid, "name"), ==, "马街社区第二网格");
+
+  /* Same records, same checksum; a new version changes it. */
+  sum1 = wg_store_checksum (f->store, "grids", &error);
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  sum2 = wg_store_checksum (f->store, "grids", &error);
+  g_assert_cmpstr (sum1, ==, sum2);
+}
+
+static const PutData older_grid[] = {
+  { "grids", "{\"id\":\"g2\",\"version\":2,\"code\":\"530324100001002\",\"name\":\"old name\"}" },
+  { NULL, NULL }
+};
+
+static void
+test_store_keeps_newer_version (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) grid = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) older_grid, &error));
+  grid = wg_store_get_record (f->store, "grids", "g2", &error);
+  g_assert_cmpint (json_object_get_int_member (grid, "version"), ==, 3);
+}
+
+static const PutData bad_page[] = {
+  { "grids", "{\"id\":\"g9\",\"version\":1,\"name\":\"fine\"}" },
+  { "cases", "{\"id\":\"c9\",\"version\":1,\"title\":\"no state\"}" },
+  { NULL, NULL }
+};
+
+static void
+test_store_bad_record_rolls_back (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  g_assert_false (wg_store_write_sync (f->store, put_cb, (gpointer) bad_page, &error));
+  g_assert_error (error, WG_STORE_ERROR, WG_STORE_ERROR_BAD_DATA);
+  g_clear_error (&error);
+
+  /* Nothing of the page stays: not the good grid before the bad case. */
+  g_assert_cmpint (wg_store_count (f->store, "grids", &error), ==, 2);
+  g_assert_cmpint (wg_store_count (f->store, "cases", &error), ==, 2);
+}
+
+static gboolean
+delete_cb (WgStoreTxn  *txn,
+           gpointer     data,
+           GError     **error)
+{
+  return wg_store_txn_delete (txn, "cases", "c1", error) &&
+         wg_store_txn_delete (txn, "grids", "g1", error);
+}
+
+static void
+test_store_search (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) hits = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+
+  hits = wg_store_search_cases (f->store, "漏水", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (hits), ==, 1);
+  g_assert_cmpstr (hits[0], ==, "c1");
+  g_clear_pointer (&hits, g_strfreev);
+
+  hits = wg_store_search_cases (f->store, "建设路", 10, &error);
+  g_assert_cmpuint (g_strv_length (hits), ==, 1);
+  g_clear_pointer (&hits, g_strfreev);
+
+  hits = wg_store_search_cases (f->store, "000124", 10, &error);
+  g_assert_cmpuint (g_strv_length (hits), ==, 1);
+  g_assert_cmpstr (hits[0], ==, "c2");
+  g_clear_pointer (&hits, g_strfreev);
+
+  /* As typed, the last word is a prefix. */
+  hits = wg_store_search_cases (f->store, "stre", 10, &error);
+  g_assert_cmpuint (g_strv_length (hits), ==, 1);
+  g_clear_pointer (&hits, g_strfreev);
+
+  /* FTS syntax typed by a person is text, not an error. */
+  hits = wg_store_search_cases (f->store, "\"light\" OR (NEAR", 10, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&hits, g_strfreev);
+
+  /* A deleted case is no longer found. */
+  g_assert_true (wg_store_write_sync (f->store, delete_cb, NULL, &error));
+  hits = wg_store_search_cases (f->store, "漏水", 10, &error);
+  g_assert_cmpuint (g_strv_length (hits), ==, 0);
+  g_assert_cmpint (wg_store_count (f->store, "grids", &error), ==, 1);
+}
+
+static gboolean
+outbox_cb (WgStoreTxn  *txn,
+           gpointer     data,
+           GError     **error)
+{
+  return wg_store_txn_outbox_add (txn, "key-1", "c1", "accept", "{}", 2, error) > 0 &&
+         wg_store_txn_set_local_state (txn, "c1", "accepted", 1, error);
+}
+
+static void
+test_store_outbox (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  g_assert_true (wg_store_write_sync (f->store, outbox_cb, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The outbox survives closing and reopening the cache. */
+  g_clear_object (&f->store);
+  f->store = wg_store_open (f->path, &error);
+  g_assert_no_error (error);
+
+  items = wg_store_list_outbox (f->store, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((WgOutboxItem *) items->pdata[0])->action, ==, "accept");
+  g_assert_cmpint (((WgOutboxItem *) items->pdata[0])->if_match, ==, 2);
+  g_assert_cmpuint (wg_store_count_outbox (f->store, &error), ==, 1);
+}
+
+static void
+changed_cb (WgStore     *store,
+            const char  *kind,
+            GStrv        ids,
+            GHashTable  *seen)
+{
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_add (seen, g_strconcat (kind, "/", ids[i], NULL));
+}
+
+static void
+write_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wg_store_write_finish (WG_STORE (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_store_changed_signal (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean done = FALSE;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (changed_cb), seen);
+  wg_store_write_async (f->store, put_cb, (gpointer) township, NULL, NULL, write_done_cb, &done);
+  while (!done || g_hash_table_size (seen) < 4)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (g_hash_table_contains (seen, "grids/g1"));
+  g_assert_true (g_hash_table_contains (seen, "cases/c2"));
+}
+
+static char *
+file_digest (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static void
+test_store_refuses_newer_schema (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wg-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "newer.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(WgStore) store = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); INSERT INTO future VALUES (1);"
+                                     "PRAGMA user_version = 99;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = file_digest (path);
+
+  store = wg_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WG_STORE_ERROR, WG_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version of Wangge"));
+
+  after = file_digest (path);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (g_file_test (g_strconcat (path, "-wal", NULL), G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+}
+
+static void
+test_store_refuses_garbage (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wg-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "garbage.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(WgStore) store = NULL;
+  char junk[4096];
+
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
+  before = file_digest (path);
+
+  store = wg_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WG_STORE_ERROR, WG_STORE_ERROR_CORRUPT);
+
+  after = file_digest (path);
+  g_assert_cmpstr (before, ==, after);
+  remove_tree (dir);
+}
+
+static void
+test_fts_query (void)
+{
+  static const struct { const char *in; const char *out; } cases[] = {
+    { "漏水", "\"漏 水\"" },
+    { "street light", "\"street\" \"light\"*" },
+    { "2026-000123", "\"2026\" \"000123\"*" },
+    { "建设路 18", "\"建 设 路\" \"18\"*" },
+    { "  ", NULL },
+    { "\"*()", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *query = wg_fts_build_query (cases[i].in);
+
+      g_assert_cmpstr (query, ==, cases[i].out);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/upsert-and-read", test_store_upsert_and_read);
+  ADD ("/store/keeps-newer-version", test_store_keeps_newer_version);
+  ADD ("/store/bad-record-rolls-back", test_store_bad_record_rolls_back);
+  ADD ("/store/search", test_store_search);
+  ADD ("/store/outbox", test_store_outbox);
+  ADD ("/store/changed-signal", test_store_changed_signal);
+  g_test_add_func ("/store/refuses-newer-schema", test_store_refuses_newer_schema);
+  g_test_add_func ("/store/refuses-garbage", test_store_refuses_garbage);
+  g_test_add_func ("/store/fts-query", test_fts_query);
+
+  return g_test_run ();
+}
