@@ -46,8 +46,8 @@ fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$work/zh_CN.po" | grep -c '^msgid 
 [ "$fuzzy" -gt 0 ] && fuzzy=$((fuzzy - 1))
 if [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
   echo "po/zh_CN.po is behind the sources: $untranslated untranslated, $fuzzy fuzzy:"
-  msgattrib --untranslated --no-obsolete "$work/zh_CN.po" | grep -A1 '^msgid ' | grep -v '^--' | sed 's/^/  /' | head -n 80
-  msgattrib --only-fuzzy --no-obsolete "$work/zh_CN.po" | grep -A1 '^msgid ' | grep -v '^--' | sed 's/^/  /' | head -n 40
+  msgattrib --untranslated --no-obsolete "$work/zh_CN.po" | grep -A1 '^msgid ' | grep -v '^--' | sed 's/^/  /' | sed -n '1,80p'
+  msgattrib --only-fuzzy --no-obsolete "$work/zh_CN.po" | grep -A1 '^msgid ' | grep -v '^--' | sed 's/^/  /' | sed -n '1,40p'
   status=1
 fi
 obsolete=$(msgattrib --only-obsolete "$work/zh_CN.po" | grep -c '^#~ msgid ' || true)

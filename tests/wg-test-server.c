@@ -44,6 +44,8 @@ run_sync (const char * const *argv,
   g_autofree char *err = NULL;
 
   g_subprocess_launcher_setenv (launcher, "WANGGE_SERVER_TEST_FAST_HASH", "1", TRUE);
+  /* The server warns that hashing is cheap; a UI test's fatal-warnings must not kill it. */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, &err, &error));
@@ -124,6 +126,7 @@ wg_test_server_start (WgTestServer *self)
 
   g_subprocess_launcher_setenv (launcher, "WANGGE_SERVER_TEST_FAST_HASH", "1", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
   /* Restarting on the same port right after a kill must not fail on TIME_WAIT; the server
    * sets SO_REUSEADDR through GSocketService, and a few tries cover the rest. */
   for (guint attempt = 0; attempt < 20; attempt++)

@@ -7,8 +7,10 @@
 
 G_BEGIN_DECLS
 
-/* Every enum here has a stable snake_case name used in JSON and URLs; the numeric values are
- * internal and may change, so only the names are ever stored or sent. */
+/* Every enum here has a stable snake_case name used in JSON and URLs (the *_to_string
+ * functions); the numeric values are internal and may change, so only those names are ever
+ * stored or sent. The GTypes (wg-domain-enums.h) are for GObject properties only; their
+ * nicks use dashes and are not the wire names. */
 
 typedef enum
 {
@@ -24,7 +26,7 @@ typedef enum
   WG_CASE_STATE_VERIFIED,
   WG_CASE_STATE_CLOSED,
   WG_CASE_STATE_ESCALATED,
-  WG_N_CASE_STATES
+  WG_N_CASE_STATES /*< skip >*/
 } WgCaseState;
 
 typedef enum
@@ -47,7 +49,7 @@ typedef enum
   WG_CASE_ACTION_EXTEND,
   WG_CASE_ACTION_COMMENT,
   WG_CASE_ACTION_RATE,
-  WG_N_CASE_ACTIONS
+  WG_N_CASE_ACTIONS /*< skip >*/
 } WgCaseAction;
 
 /* Roles are bit flags so a transition can name the set of roles allowed to take it. */
@@ -70,7 +72,7 @@ typedef enum
   WG_URGENCY_NORMAL,
   WG_URGENCY_HIGH,
   WG_URGENCY_URGENT,
-  WG_N_URGENCIES
+  WG_N_URGENCIES /*< skip >*/
 } WgUrgency;
 
 typedef enum
@@ -79,7 +81,7 @@ typedef enum
   WG_CASE_SOURCE_CITIZEN,
   WG_CASE_SOURCE_HOTLINE_12345,
   WG_CASE_SOURCE_STAFF_ON_BEHALF,
-  WG_N_CASE_SOURCES
+  WG_N_CASE_SOURCES /*< skip >*/
 } WgCaseSource;
 
 typedef enum
@@ -89,7 +91,7 @@ typedef enum
   WG_ASSIGNEE_VILLAGE,
   WG_ASSIGNEE_GRID,
   WG_ASSIGNEE_PERSON,
-  WG_N_ASSIGNEE_KINDS
+  WG_N_ASSIGNEE_KINDS /*< skip >*/
 } WgAssigneeKind;
 
 const char *wg_case_state_to_string     (WgCaseState     state);

@@ -529,6 +529,13 @@ run_job (WgStore  *self,
     g_task_return_error (job->task, g_steal_pointer (&error));
 }
 
+static gboolean
+unref_on_main_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -550,7 +557,10 @@ writer_thread (gpointer data)
         {
           if (job->data_free != NULL)
             job->data_free (job->data);
-          g_clear_object (&job->task);
+          /* The task holds the store: letting go of it here could drop the last reference on
+           * this thread, and a store cannot finalize on its own writer (it joins it). */
+          g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                                      (GSourceFunc) unref_on_main_cb, g_steal_pointer (&job->task), NULL);
           g_free (job);
         }
     }

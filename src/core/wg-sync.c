@@ -165,8 +165,12 @@ wg_sync_describe_counts (GHashTable *per_kind)
       if (text->len > 0)
         /* Translators: separates items of a list such as "903 grids, 584 cases" */
         g_string_append (text, _(", "));
-      /* Translators: a count and what was counted, e.g. "903 grids" */
-      g_string_append_printf (text, _("%'" G_GUINT64_FORMAT " %s"), n, wg_sync_kind_label (kinds[i]));
+      {
+        g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+
+        /* Translators: a count and what was counted, e.g. "903 grids" */
+        g_string_append_printf (text, C_("count", "%s %s"), count, wg_sync_kind_label (kinds[i]));
+      }
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);

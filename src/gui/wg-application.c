@@ -16,7 +16,8 @@ struct _WgApplication
   AdwApplication  parent_instance;
 
   /* Owned */
-  WgSyncStatus   *sync_status;
+  WgSession      *session;
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (WgApplication, wg_application, ADW_TYPE_APPLICATION)
@@ -142,6 +143,21 @@ wg_application_activate (GApplication *app)
 }
 
 static void
+settings_changed_cb (GSettings     *settings,
+                     const char    *key,
+                     WgApplication *self)
+{
+  if (g_str_equal (key, "ca-file"))
+    {
+      g_autofree char *path = g_settings_get_string (settings, "ca-file");
+
+      wg_session_set_ca_file (self->session, path);
+    }
+  else if (g_str_equal (key, "token-in-file"))
+    wg_session_set_token_in_file (self->session, g_settings_get_boolean (settings, "token-in-file"));
+}
+
+static void
 wg_application_startup (GApplication *app)
 {
   WgApplication *self = WG_APPLICATION (app);
@@ -158,6 +174,20 @@ wg_application_startup (GApplication *app)
 
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/github/wangge/Wangge/icons");
+
+  /* The cache and a file-kept token live in the user's data folder (the app's own inside
+   * Flatpak). */
+  {
+    g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "wangge", NULL);
+    g_autofree char *ca_file = NULL;
+
+    self->settings = g_settings_new (APPLICATION_ID);
+    self->session = wg_session_new (data_dir);
+    ca_file = g_settings_get_string (self->settings, "ca-file");
+    wg_session_set_ca_file (self->session, ca_file);
+    wg_session_set_token_in_file (self->session, g_settings_get_boolean (self->settings, "token-in-file"));
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  }
 }
 
 static void
@@ -165,7 +195,8 @@ wg_application_dispose (GObject *object)
 {
   WgApplication *self = WG_APPLICATION (object);
 
-  g_clear_object (&self->sync_status);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (wg_application_parent_class)->dispose (object);
 }
@@ -185,7 +216,6 @@ wg_application_class_init (WgApplicationClass *klass)
 static void
 wg_application_init (WgApplication *self)
 {
-  self->sync_status = wg_sync_status_new ();
 }
 
 WgApplication *
@@ -199,10 +229,10 @@ wg_application_new (void)
                        NULL);
 }
 
-WgSyncStatus *
-wg_application_get_sync_status (WgApplication *self)
+WgSession *
+wg_application_get_session (WgApplication *self)
 {
   g_return_val_if_fail (WG_IS_APPLICATION (self), NULL);
 
-  return self->sync_status;
+  return self->session;
 }

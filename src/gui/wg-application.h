@@ -5,7 +5,7 @@
 
 #include <adwaita.h>
 
-#include "wg-sync-status.h"
+#include "wg-session.h"
 #include "wg-types.h"
 
 G_BEGIN_DECLS
@@ -15,6 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WgApplication, wg_application, WG, APPLICATION, AdwApplication)
 
 WgApplication *wg_application_new              (void);
-WgSyncStatus  *wg_application_get_sync_status  (WgApplication *self);
+WgSession     *wg_application_get_session      (WgApplication *self);
 
 G_END_DECLS

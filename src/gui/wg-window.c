@@ -12,27 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "wg-application.h"
-#include "wg-sync-status.h"
 #include "wg-window.h"
+#include "wg-window-private.h"
 
-struct _WgWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwNavigationSplitView *split_view;
-  AdwNavigationPage      *content_page;
-  GtkListBox             *sidebar_list;
-  GtkStack               *stack;
-  GtkMenuButton          *sync_button;
-  GtkImage               *sync_icon;
-  GtkLabel               *sync_label;
-  GtkLabel               *sync_popover_title;
-
-  /* Owned */
-  GSettings              *settings;
-  char                   *section;
-};
 
 G_DEFINE_FINAL_TYPE (WgWindow, wg_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -104,25 +86,6 @@ find_sidebar_row (WgWindow   *self,
 }
 
 static void
-update_sync_status (WgWindow     *self,
-                    WgSyncStatus *status)
-{
-  const char *label = wg_sync_status_get_label (status);
-
-  gtk_label_set_label (self->sync_label, label);
-  gtk_label_set_label (self->sync_popover_title, label);
-  gtk_image_set_from_icon_name (self->sync_icon, wg_sync_status_get_icon_name (status));
-}
-
-static void
-sync_status_notify_cb (WgSyncStatus *status,
-                       GParamSpec   *pspec,
-                       WgWindow     *self)
-{
-  update_sync_status (self, status);
-}
-
-static void
 sidebar_row_activated_cb (WgWindow      *self,
                           GtkListBoxRow *row,
                           GtkListBox    *list)
@@ -168,6 +131,7 @@ wg_window_dispose (GObject *object)
 {
   WgWindow *self = WG_WINDOW (object);
 
+  _wg_window_session_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), WG_TYPE_WINDOW);
 
   G_OBJECT_CLASS (wg_window_parent_class)->dispose (object);
@@ -179,6 +143,7 @@ wg_window_finalize (GObject *object)
   WgWindow *self = WG_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->section, g_free);
 
   G_OBJECT_CLASS (wg_window_parent_class)->finalize (object);
@@ -247,13 +212,11 @@ wg_window_class_init (WgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgWindow, content_page);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_button);
-  gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_icon);
-  gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_label);
-  gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_popover_title);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
 
   gtk_widget_class_install_property_action (widget_class, "win.section", "section");
+
+  _wg_window_session_class_init (widget_class);
 
   for (guint i = 0; i < G_N_ELEMENTS (section_order); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
@@ -280,7 +243,6 @@ WgWindow *
 wg_window_new (WgApplication *application)
 {
   WgWindow *self;
-  WgSyncStatus *status;
 
   g_return_val_if_fail (WG_IS_APPLICATION (application), NULL);
 
@@ -288,10 +250,8 @@ wg_window_new (WgApplication *application)
                        "application", application,
                        NULL);
 
-  /* "application" is not a construct property, so it is only known here, after constructed. */
-  status = wg_application_get_sync_status (application);
-  g_signal_connect_object (status, "notify::state", G_CALLBACK (sync_status_notify_cb), self, 0);
-  update_sync_status (self, status);
+  /* "application" is not a construct property, so the session is only known here. */
+  _wg_window_session_init (self, wg_application_get_session (application));
 
   return self;
 }

@@ -440,8 +440,8 @@ check_field (const WgFieldSpec *f,
       if (!wg_json_is_integer (node) || json_node_get_int (node) < f->min || json_node_get_int (node) > f->max)
         {
           g_set_error (error, WG_API_ERROR, WG_API_ERROR_VALIDATION,
-                       _("“%s%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                       prefix, f->name, f->min, f->max);
+                       _("“%s%s” must be a whole number from %lld to %lld."),
+                       prefix, f->name, (long long) f->min, (long long) f->max);
           return FALSE;
         }
       return TRUE;

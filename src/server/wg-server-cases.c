@@ -968,7 +968,7 @@ _wg_handle_case_upload (WgRequest  *req,
   if (len > req->server->max_upload)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_TOO_LARGE,
-                   _("The file has %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT "."), len, req->server->max_upload);
+                   _("The file has %zu bytes; the limit is %zu."), (size_t) len, (size_t) req->server->max_upload);
       return FALSE;
     }
 

@@ -214,7 +214,7 @@ cmd_add_account (int      argc,
   record->body = _wg_record_body_new (id, 1, now, now, fields);
   if (!wg_db_begin (db, error))
     return 1;
-  if (!wg_db_put_record (db, record, NULL, NULL, error) ||
+  if (!wg_db_put_record (db, record, "cli:add-account", NULL, error) ||
       !wg_db_set_password_hash (db, id, hash, error) ||
       !wg_db_commit (db, error))
     {
@@ -436,6 +436,9 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_set_prgname ("wangge-server");
+  /* Logs, debug included, go to stderr (or the journal): stdout carries only results, such
+   * as the "listening on" line scripts read. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2)
     {

@@ -110,8 +110,8 @@ parse_count (const char  *name,
   if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL))
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_BAD_REQUEST,
-                   _("The query parameter “%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
-                   name, min, max);
+                   _("The query parameter “%s” must be a whole number from %lld to %lld."),
+                   name, (long long) min, (long long) max);
       return FALSE;
     }
   *out = (gint64) v;

@@ -181,8 +181,8 @@ _wg_request_parse_body (WgRequest  *req,
   if (len > req->server->max_body)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_TOO_LARGE,
-                   _("The request body has %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT "."),
-                   len, req->server->max_body);
+                   _("The request body has %zu bytes; the limit is %zu."),
+                   (size_t) len, (size_t) req->server->max_body);
       return FALSE;
     }
   ctype = soup_message_headers_get_content_type (soup_server_message_get_request_headers (req->msg), NULL);
@@ -250,8 +250,8 @@ _wg_request_check_version (WgRequest       *req,
   if (want > 0 && want != record->version)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_VERSION_MISMATCH,
-                   _("The record changed since you read it (you have version %" G_GINT64_FORMAT ", it is now %" G_GINT64_FORMAT "). Reload it and try again."),
-                   want, record->version);
+                   _("The record changed since you read it (you have version %lld, it is now %lld). Reload it and try again."),
+                   (long long) want, (long long) record->version);
       return FALSE;
     }
   if (body != NULL && json_object_has_member (body, "version"))
@@ -264,8 +264,8 @@ _wg_request_check_version (WgRequest       *req,
       if (echoed != record->version)
         {
           g_set_error (error, WG_API_ERROR, WG_API_ERROR_VERSION_MISMATCH,
-                       _("The record changed since you read it (you have version %" G_GINT64_FORMAT ", it is now %" G_GINT64_FORMAT "). Reload it and try again."),
-                       echoed, record->version);
+                       _("The record changed since you read it (you have version %lld, it is now %lld). Reload it and try again."),
+                       (long long) echoed, (long long) record->version);
           return FALSE;
         }
     }
@@ -774,8 +774,8 @@ early_handler_cb (SoupServer        *soup,
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH && (gsize) length > limit)
     {
-      g_autofree char *text = g_strdup_printf (_("The request body has %" G_GOFFSET_FORMAT " bytes; the limit here is %" G_GSIZE_FORMAT "."),
-                                               length, limit);
+      g_autofree char *text = g_strdup_printf (_("The request body has %lld bytes; the limit here is %zu."),
+                                               (long long) length, (size_t) limit);
 
       message_set_error (msg, 413, "body_too_large", text);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");

@@ -458,6 +458,45 @@ test_cli (void)
   }
 }
 
+static gboolean
+accept_any_cb (SoupMessage          *msg,
+               GTlsCertificate      *cert,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;   /* the test's own self-signed certificate */
+}
+
+/* HTTPS with --tls-cert/--tls-key; plain HTTP refused off loopback. */
+static void
+test_tls (void)
+{
+  g_autofree char *cert = g_build_filename (g_getenv ("WANGGE_TEST_DATA"), "tls-test.crt", NULL);
+  g_autofree char *key = g_build_filename (g_getenv ("WANGGE_TEST_DATA"), "tls-test.key", NULL);
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  const char *open_argv[] = { wg_test_server_binary (), "serve", "--data-dir", ts->data_dir, "--listen", "0.0.0.0",
+                              "--port", "0", NULL };
+  WgTestServer *secure = wg_test_server_start_in (ts->data_dir, args);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (secure->url, "/api/v1/health", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_str_has_prefix (secure->url, "https://"));
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  /* the data directory is the main server's: stop without removing it */
+  wg_test_server_stop (secure, FALSE);
+  wg_test_server_free (secure);
+
+  g_assert_cmpint (wg_test_run_command (open_argv, NULL, &out), ==, 2);
+  g_assert_null (strstr (out, "listening"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +511,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/feed-concurrent-writers", test_feed_concurrent);
   g_test_add_func ("/sync/live", test_live);
+  g_test_add_func ("/sync/tls", test_tls);
   g_test_add_func ("/sync/cli", test_cli);
 
   rc = g_test_run ();

@@ -84,7 +84,9 @@ wg_test_server_start_in (const char         *data_dir,
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *log = g_build_filename (data_dir, "server.log", NULL);
+  static gint n_started = 0;
+  g_autofree char *log_name = g_strdup_printf ("server-%d.log", g_atomic_int_add (&n_started, 1));
+  g_autofree char *log = g_build_filename (data_dir, log_name, NULL);
   WgTestServer *ts = g_new0 (WgTestServer, 1);
 
   ts->data_dir = g_strdup (data_dir);

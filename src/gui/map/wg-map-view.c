@@ -1,0 +1,731 @@
+/* wg-map-view.c — the grid map: the township's grids on a map, coloured by a metric, details on click
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A ShumateMap with, from the bottom: an optional base map (XYZ template or MBTiles, as a
+ * ShumateMapLayer), then the grid layer. Without a base map the viewport's reference source is
+ * a blank one, so the map works offline as a neutral background with the grids. Over the map:
+ * search, the metric chooser, the legend, scale and attribution; the clicked grid's details in
+ * a side panel. The view holds no data of its own: it shows the GListModel of WgMapGrid it is
+ * given and follows its changes.
+ */
+#define G_LOG_DOMAIN "WgMapView"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wg-blank-map-source.h"
+#include "wg-map-enums.h"
+#include "wg-map-legend.h"
+#include "wg-map-view.h"
+
+/* From the map's own GResource (compiled with --manual-register, see meson.build). */
+void wg_map_register_resource (void);
+
+/* Flying to a grid frames it in about a third of the view, never closer than street level. */
+#define FLY_TO_MAX_ZOOM 17.0
+
+struct _WgMapView
+{
+  GtkWidget           parent_instance;
+
+  /* Template widgets */
+  AdwOverlaySplitView *split_view;
+  ShumateMap          *map;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *metric_dropdown;
+  WgMapLegend         *legend;
+  ShumateScale        *scale;
+  ShumateLicense      *license;
+  AdwWindowTitle      *panel_title;
+  AdwActionRow        *name_row;
+  AdwActionRow        *code_row;
+  AdwActionRow        *village_row;
+  AdwActionRow        *households_row;
+  AdwActionRow        *open_row;
+  AdwActionRow        *overdue_row;
+  AdwActionRow        *week_row;
+  AdwActionRow        *month_row;
+  AdwActionRow        *workers_row;
+  AdwActionRow        *cadres_row;
+
+  /* Owned */
+  WgGridLayer         *layer;
+  ShumateMapSource    *blank_source;
+  ShumateMapSource    *base_source;
+  ShumateMapLayer     *base_layer;
+  WgMapGrid           *panel_grid;
+  gulong               panel_notify_id;
+  guint                fit_tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (WgMapView, wg_map_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_GRIDS,
+  PROP_METRIC,
+  PROP_SELECTED_GRID,
+  N_PROPS
+};
+
+enum {
+  GRID_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* --- helpers --------------------------------------------------------------------------------- */
+
+static void
+set_count (AdwActionRow *row,
+           int           value)
+{
+  g_autofree char *text = value >= 0 ? g_strdup_printf ("%d", value) : g_strdup (_("Unknown"));
+
+  adw_action_row_set_subtitle (row, text);
+}
+
+static void
+set_text (AdwActionRow *row,
+          const char   *value)
+{
+  adw_action_row_set_subtitle (row, value != NULL && *value != '\0' ? value : _("Unknown"));
+}
+
+static void
+fill_panel (WgMapView *self)
+{
+  WgMapGrid *grid = self->panel_grid;
+  WgMapGridStats stats;
+
+  if (grid == NULL)
+    return;
+
+  wg_map_grid_get_stats (grid, &stats);
+  adw_window_title_set_title (self->panel_title,
+                              wg_map_grid_get_name (grid) != NULL ? wg_map_grid_get_name (grid) : "");
+  adw_window_title_set_subtitle (self->panel_title,
+                                 wg_map_grid_get_village_name (grid) != NULL ? wg_map_grid_get_village_name (grid) : "");
+  set_text (self->name_row, wg_map_grid_get_name (grid));
+  set_text (self->code_row, wg_map_grid_get_code (grid));
+  set_text (self->village_row, wg_map_grid_get_village_name (grid));
+  set_count (self->households_row, stats.households);
+  set_count (self->open_row, stats.open_cases);
+  set_count (self->overdue_row, stats.overdue_cases);
+  set_count (self->week_row, stats.cases_7d);
+  set_count (self->month_row, stats.cases_30d);
+  set_count (self->workers_row, stats.workers);
+  set_count (self->cadres_row, stats.cadres);
+}
+
+static void
+panel_grid_notify_cb (WgMapView *self)
+{
+  fill_panel (self);
+}
+
+static void
+set_panel_grid (WgMapView *self,
+                WgMapGrid *grid)
+{
+  if (self->panel_grid == grid)
+    return;
+
+  g_clear_signal_handler (&self->panel_notify_id, self->panel_grid);
+  g_set_object (&self->panel_grid, grid);
+  if (grid != NULL)
+    {
+      /* The panel follows the store: a new case updates the figures while it is open. */
+      self->panel_notify_id = g_signal_connect_swapped (grid, "notify", G_CALLBACK (panel_grid_notify_cb), self);
+      fill_panel (self);
+    }
+  adw_overlay_split_view_set_show_sidebar (self->split_view, grid != NULL);
+}
+
+static void
+go_to_box (WgMapView           *self,
+           const WgMercatorBox *box,
+           double               fraction,
+           double               max_zoom,
+           gboolean             animate)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+  double width = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 200);
+  double height = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 200);
+  double zoom, lat, lon;
+
+  if (wg_mercator_box_is_empty (box))
+    return;
+
+  zoom = wg_mercator_box_zoom_to_fit (box, width * fraction, height * fraction);
+  zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
+                MIN (max_zoom, shumate_viewport_get_max_zoom_level (viewport)));
+  wg_mercator_box_get_center (box, &lon, &lat);
+
+  if (animate)
+    shumate_map_go_to_full (self->map, lat, lon, zoom);
+  else
+    {
+      shumate_viewport_set_zoom_level (viewport, zoom);
+      shumate_map_center_on (self->map, lat, lon);
+    }
+}
+
+static gboolean
+fit_tick_cb (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  WgMapView *self = WG_MAP_VIEW (widget);
+
+  /* Fitting needs the map's size, which it has only once allocated. */
+  if (gtk_widget_get_width (GTK_WIDGET (self->map)) <= 0)
+    return G_SOURCE_CONTINUE;
+
+  self->fit_tick_id = 0;
+  wg_map_view_show_all (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+matches (WgMapGrid  *grid,
+         const char *folded,
+         gboolean    exact)
+{
+  const char *fields[] = { wg_map_grid_get_code (grid), wg_map_grid_get_name (grid) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *field = NULL;
+
+      if (fields[i] == NULL)
+        continue;
+      field = g_utf8_casefold (fields[i], -1);
+      if (exact ? g_str_equal (field, folded) : strstr (field, folded) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* --- callbacks ------------------------------------------------------------------------------- */
+
+static void
+grid_activated_cb (WgMapView   *self,
+                   const char  *id,
+                   WgGridLayer *layer)
+{
+  g_signal_emit (self, signals[GRID_ACTIVATED], 0, id);
+}
+
+static void
+selected_grid_cb (WgMapView *self)
+{
+  set_panel_grid (self, wg_grid_layer_get_selected_grid (self->layer));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_GRID]);
+}
+
+static void
+search_activate_cb (WgMapView      *self,
+                    GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *message = NULL;
+
+  if (*text == '\0' || wg_map_view_search (self, text) != NULL)
+    return;
+
+  gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  message = g_strdup_printf (_("No grid matches “%s”"), text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), message);
+  gtk_accessible_announce (GTK_ACCESSIBLE (entry), message, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+}
+
+static void
+search_changed_cb (WgMapView      *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (entry), NULL);
+}
+
+static void
+metric_selected_cb (WgMapView   *self,
+                    GParamSpec  *pspec,
+                    GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  /* Setting the model in init selects its first item before the layer exists. */
+  if (self->layer != NULL && selected <= WG_MAP_METRIC_LAST)
+    wg_map_view_set_metric (self, (WgMapMetric) selected);
+}
+
+static void
+close_panel_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WgMapView *self = WG_MAP_VIEW (widget);
+
+  wg_grid_layer_set_selected_grid (self->layer, NULL);
+  adw_overlay_split_view_set_show_sidebar (self->split_view, FALSE);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WgMapView *self = WG_MAP_VIEW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  wg_map_view_show_all (WG_MAP_VIEW (widget), TRUE);
+}
+
+/* --- GObject --------------------------------------------------------------------------------- */
+
+static void
+wg_map_view_dispose (GObject *object)
+{
+  WgMapView *self = WG_MAP_VIEW (object);
+
+  g_clear_signal_handler (&self->panel_notify_id, self->panel_grid);
+  g_clear_object (&self->panel_grid);
+  if (self->fit_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
+      self->fit_tick_id = 0;
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WG_TYPE_MAP_VIEW);
+
+  g_clear_object (&self->layer);
+  g_clear_object (&self->base_layer);
+  g_clear_object (&self->base_source);
+  g_clear_object (&self->blank_source);
+
+  G_OBJECT_CLASS (wg_map_view_parent_class)->dispose (object);
+}
+
+static void
+wg_map_view_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  WgMapView *self = WG_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRIDS:
+      g_value_set_object (value, wg_map_view_get_grids (self));
+      break;
+
+    case PROP_METRIC:
+      g_value_set_enum (value, wg_map_view_get_metric (self));
+      break;
+
+    case PROP_SELECTED_GRID:
+      g_value_set_object (value, wg_map_view_get_selected_grid (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wg_map_view_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  WgMapView *self = WG_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRIDS:
+      wg_map_view_set_grids (self, g_value_get_object (value));
+      break;
+
+    case PROP_METRIC:
+      wg_map_view_set_metric (self, g_value_get_enum (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wg_map_view_class_init (WgMapViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wg_map_view_dispose;
+  object_class->get_property = wg_map_view_get_property;
+  object_class->set_property = wg_map_view_set_property;
+
+  properties[PROP_GRIDS] =
+    g_param_spec_object ("grids", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_METRIC] =
+    g_param_spec_enum ("metric", NULL, NULL, WG_TYPE_MAP_METRIC, WG_MAP_METRIC_OPEN_CASES,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SELECTED_GRID] =
+    g_param_spec_object ("selected-grid", NULL, NULL, WG_TYPE_MAP_GRID,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WgMapView::grid-activated:
+   * @id: the grid's id
+   *
+   * A grid was clicked on the map.
+   */
+  signals[GRID_ACTIVATED] =
+    g_signal_new ("grid-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  wg_map_register_resource ();
+  g_type_ensure (SHUMATE_TYPE_MAP);
+  g_type_ensure (SHUMATE_TYPE_SCALE);
+  g_type_ensure (SHUMATE_TYPE_LICENSE);
+  g_type_ensure (WG_TYPE_MAP_LEGEND);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wangge/Wangge/map/wg-map-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, split_view);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, map);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, metric_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, legend);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, scale);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, license);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, panel_title);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, name_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, code_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, village_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, households_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, open_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, overdue_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, week_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, month_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, workers_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, cadres_row);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, metric_selected_cb);
+
+  gtk_widget_class_install_action (widget_class, "map.close-panel", NULL, close_panel_action);
+  gtk_widget_class_install_action (widget_class, "map.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "map.show-all", NULL, show_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "map.close-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "map.search", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "wg-map-view");
+}
+
+static void
+wg_map_view_init (WgMapView *self)
+{
+  g_autoptr(GtkStringList) metrics = gtk_string_list_new (NULL);
+  ShumateViewport *viewport;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint m = 0; m <= WG_MAP_METRIC_LAST; m++)
+    gtk_string_list_append (metrics, wg_map_metric_get_title ((WgMapMetric) m));
+  gtk_drop_down_set_model (self->metric_dropdown, G_LIST_MODEL (metrics));
+
+  viewport = shumate_map_get_viewport (self->map);
+  self->blank_source = SHUMATE_MAP_SOURCE (wg_blank_map_source_new ());
+  shumate_viewport_set_reference_map_source (viewport, self->blank_source);
+  shumate_viewport_set_zoom_level (viewport, 12);
+  shumate_map_center_on (self->map, 24.9, 104.3);
+  g_object_set (self->scale, "viewport", viewport, NULL);
+
+  self->layer = g_object_ref_sink (wg_grid_layer_new (viewport));
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->layer));
+  g_signal_connect_object (self->layer, "grid-activated", G_CALLBACK (grid_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->layer, "notify::selected-grid", G_CALLBACK (selected_grid_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* --- public API ------------------------------------------------------------------------------ */
+
+GtkWidget *
+wg_map_view_new (void)
+{
+  return g_object_new (WG_TYPE_MAP_VIEW, NULL);
+}
+
+/**
+ * wg_map_view_get_grids:
+ *
+ * Returns: (transfer none) (nullable): the model of #WgMapGrid shown
+ */
+GListModel *
+wg_map_view_get_grids (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+
+  return wg_grid_layer_get_grids (self->layer);
+}
+
+/**
+ * wg_map_view_set_grids:
+ * @grids: (nullable): a #GListModel of #WgMapGrid
+ *
+ * Shows these grids and frames them all. Later changes to the model or to a grid show as
+ * they happen.
+ */
+void
+wg_map_view_set_grids (WgMapView  *self,
+                       GListModel *grids)
+{
+  g_return_if_fail (WG_IS_MAP_VIEW (self));
+
+  if (wg_grid_layer_get_grids (self->layer) == grids)
+    return;
+
+  wg_grid_layer_set_grids (self->layer, grids);
+  if (grids != NULL && self->fit_tick_id == 0)
+    self->fit_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_tick_cb, NULL, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRIDS]);
+}
+
+WgMapMetric
+wg_map_view_get_metric (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), WG_MAP_METRIC_OPEN_CASES);
+
+  return wg_grid_layer_get_metric (self->layer);
+}
+
+void
+wg_map_view_set_metric (WgMapView   *self,
+                        WgMapMetric  metric)
+{
+  g_return_if_fail (WG_IS_MAP_VIEW (self));
+  g_return_if_fail ((guint) metric <= WG_MAP_METRIC_LAST);
+
+  if (wg_grid_layer_get_metric (self->layer) == metric)
+    return;
+
+  wg_grid_layer_set_metric (self->layer, metric);
+  wg_map_legend_set_metric (self->legend, metric);
+  gtk_drop_down_set_selected (self->metric_dropdown, metric);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METRIC]);
+}
+
+/**
+ * wg_map_view_get_selected_grid:
+ *
+ * Returns: (transfer none) (nullable): the grid whose panel is open
+ */
+WgMapGrid *
+wg_map_view_get_selected_grid (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+
+  return wg_grid_layer_get_selected_grid (self->layer);
+}
+
+/* Selects the grid, opens its panel and, with @fly_to, moves the map to it. FALSE when no
+ * grid has @id. */
+gboolean
+wg_map_view_select_grid (WgMapView  *self,
+                         const char *id,
+                         gboolean    fly_to)
+{
+  WgMapGrid *grid;
+
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  grid = wg_grid_layer_find_grid (self->layer, id);
+  if (grid == NULL)
+    return FALSE;
+
+  wg_grid_layer_set_selected_grid (self->layer, grid);
+  if (fly_to)
+    {
+      WgMercatorBox box;
+
+      wg_grid_layer_get_grid_extent (self->layer, grid, &box);
+      go_to_box (self, &box, 1 / 3.0, FLY_TO_MAX_ZOOM, TRUE);
+    }
+  return TRUE;
+}
+
+/**
+ * wg_map_view_search:
+ * @text: a grid code or name, or part of one
+ *
+ * Finds a grid, exact code or name first, then the first whose code or name contains @text,
+ * ignoring case; selects it and flies there.
+ *
+ * Returns: (transfer none) (nullable): the grid found
+ */
+WgMapGrid *
+wg_map_view_search (WgMapView  *self,
+                    const char *text)
+{
+  GListModel *grids;
+  g_autofree char *stripped = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  grids = wg_grid_layer_get_grids (self->layer);
+  stripped = g_strstrip (g_strdup (text));
+  if (grids == NULL || *stripped == '\0')
+    return NULL;
+  folded = g_utf8_casefold (stripped, -1);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < g_list_model_get_n_items (grids); i++)
+      {
+        g_autoptr(WgMapGrid) grid = g_list_model_get_item (grids, i);
+
+        if (matches (grid, folded, pass == 0))
+          {
+            wg_map_view_select_grid (self, wg_map_grid_get_id (grid), TRUE);
+            return wg_grid_layer_get_selected_grid (self->layer);
+          }
+      }
+  return NULL;
+}
+
+/* Frames every grid. */
+void
+wg_map_view_show_all (WgMapView *self,
+                      gboolean   animate)
+{
+  WgMercatorBox box;
+
+  g_return_if_fail (WG_IS_MAP_VIEW (self));
+
+  if (wg_grid_layer_get_extent (self->layer, &box))
+    go_to_box (self, &box, 0.92, 18.0, animate);
+}
+
+/**
+ * wg_map_view_set_base_map:
+ * @source: (nullable): a raster map source, e.g. shumate_raster_renderer_new_full_from_url ()
+ *   for an XYZ template or wg_mbtiles_source_create_map_source (); %NULL for none
+ *
+ * The base map drawn under the grids; its attribution shows in the corner.
+ */
+void
+wg_map_view_set_base_map (WgMapView        *self,
+                          ShumateMapSource *source)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (WG_IS_MAP_VIEW (self));
+  g_return_if_fail (source == NULL || SHUMATE_IS_MAP_SOURCE (source));
+
+  if (self->base_source == source)
+    return;
+
+  viewport = shumate_map_get_viewport (self->map);
+  if (self->base_layer != NULL)
+    {
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->base_layer));
+      g_clear_object (&self->base_layer);
+    }
+  if (self->base_source != NULL)
+    shumate_license_remove_map_source (self->license, self->base_source);
+  g_set_object (&self->base_source, source);
+
+  /* The base map's zoom range bounds the viewport: beyond it there are no tiles to show. */
+  shumate_viewport_set_reference_map_source (viewport, source != NULL ? source : self->blank_source);
+  if (source != NULL)
+    {
+      self->base_layer = g_object_ref_sink (shumate_map_layer_new (source, viewport));
+      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->base_layer), SHUMATE_LAYER (self->layer));
+      shumate_license_append_map_source (self->license, source);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->license), source != NULL);
+}
+
+/**
+ * wg_map_view_set_base_map_url:
+ * @url_template: (nullable): an XYZ template such as "https://tiles.example/{z}/{x}/{y}.png"
+ *   (an intranet tile server, or Tianditu's vec_w with its tk= key); %NULL for none
+ * @attribution: (nullable): who the tiles are from, shown in the corner
+ * @max_zoom: the deepest zoom level the server has
+ */
+void
+wg_map_view_set_base_map_url (WgMapView  *self,
+                              const char *url_template,
+                              const char *attribution,
+                              guint       max_zoom)
+{
+  g_autoptr(ShumateRasterRenderer) source = NULL;
+
+  g_return_if_fail (WG_IS_MAP_VIEW (self));
+
+  if (url_template == NULL)
+    {
+      wg_map_view_set_base_map (self, NULL);
+      return;
+    }
+  source = shumate_raster_renderer_new_full_from_url ("wangge-xyz", _("Base map"),
+                                                      attribution != NULL ? attribution : "", NULL,
+                                                      0, CLAMP (max_zoom, 1, 20), 256,
+                                                      SHUMATE_MAP_PROJECTION_MERCATOR, url_template);
+  wg_map_view_set_base_map (self, SHUMATE_MAP_SOURCE (source));
+}
+
+/**
+ * wg_map_view_get_base_map:
+ *
+ * Returns: (transfer none) (nullable): the base map source
+ */
+ShumateMapSource *
+wg_map_view_get_base_map (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+
+  return self->base_source;
+}
+
+/**
+ * wg_map_view_get_map:
+ *
+ * Returns: (transfer none): the #ShumateMap
+ */
+ShumateMap *
+wg_map_view_get_map (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+
+  return self->map;
+}
+
+/**
+ * wg_map_view_get_grid_layer:
+ *
+ * Returns: (transfer none): the #WgGridLayer
+ */
+WgGridLayer *
+wg_map_view_get_grid_layer (WgMapView *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_VIEW (self), NULL);
+
+  return self->layer;
+}

@@ -1,0 +1,407 @@
+/* test-map-view.c — the map view under a display: 900 grids, a real click, the panel, screenshots
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The click goes through the X server (XTest), so the hit-testing under test is the one a
+ * person's click reaches. Screenshots of every metric, light and dark, are saved in
+ * $WANGGE_SCREENSHOT_DIR.
+ */
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gdk/x11/gdkx.h>
+#include <locale.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
+#include <sqlite3.h>
+
+#include "map-grids.h"
+#include "wg-map-view.h"
+#include "wg-mbtiles-source.h"
+
+/* The demo township's size: 30 × 30 = 900 grids in 12 villages around 104.3°E 24.9°N. */
+static const MapGridsSpec township = { 30, 30, 104.3, 24.9, 0.01, 4, 3, 7 };
+
+static const char *lang;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  wait_for (never, NULL, ms);
+}
+
+static gboolean
+is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+layer_complete (gpointer data)
+{
+  return _wg_grid_layer_get_n_cached (data) > 0 && _wg_grid_layer_get_n_pending (data) == 0;
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* GTK 4.18 deprecates its X11 API, but XTest input is the only way to make real clicks on the
+ * headless display, so the test alone uses it. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static Display *
+xdisplay (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+static Window
+xid_of (GtkWidget *widget)
+{
+  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+click_at (GtkWidget *widget,
+          double     x,
+          double     y)
+{
+  Display *dpy = xdisplay ();
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double sx, sy;
+  int rx, ry;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
+                         (int) round (sx + point.x), (int) round (sy + point.y), &rx, &ry, &child);
+
+  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
+  XFlush (dpy);
+  settle (80);
+  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
+  XFlush (dpy);
+  settle (30);
+  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
+  XFlush (dpy);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("WANGGE_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (widget);
+  /* A widget waiting for a new allocation (fonts loading, a panel opening) paints nothing:
+   * try again after the next frames. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      if (attempt > 0)
+        settle (20);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%s.png", name, lang);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Every AdwActionRow subtitle under @root, "title=subtitle" per line. */
+static void
+collect_rows (GtkWidget *root,
+              GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ACTION_ROW (child))
+        g_string_append_printf (out, "%s=%s\n",
+                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)),
+                                adw_action_row_get_subtitle (ADW_ACTION_ROW (child)));
+      collect_rows (child, out);
+    }
+}
+
+/* An MBTiles file whose every tile over the township, zoom 8–13, is the same pale green PNG:
+ * enough to see the base map under the grids through the custom data source. */
+static char *
+write_mbtiles (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "base.mbtiles", NULL);
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  guchar *data = g_malloc (256 * 256 * 4);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < 256 * 256; i++)
+    {
+      gboolean line = (i % 256) % 64 == 0 || (i / 256) % 64 == 0;
+
+      data[4 * i] = line ? 150 : 214;
+      data[4 * i + 1] = line ? 190 : 236;
+      data[4 * i + 2] = line ? 150 : 208;
+      data[4 * i + 3] = 255;
+    }
+  pixels = g_bytes_new_take (data, 256 * 256 * 4);
+  texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_R8G8B8A8, pixels, 256 * 4);
+  png = gdk_texture_save_to_png_bytes (texture);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
+                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
+                                     "INSERT INTO metadata VALUES ('name', 'Test base map'), ('format', 'png'),"
+                                     " ('attribution', 'Test tiles'), ('minzoom', '0'), ('maxzoom', '18');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
+  for (int z = 8; z <= 13; z++)
+    {
+      int x0, y0, x1, y1;
+
+      wg_mercator_tile_at (104.1, 25.1, z, &x0, &y0);
+      wg_mercator_tile_at (104.5, 24.7, z, &x1, &y1);
+      for (int x = x0; x <= x1; x++)
+        for (int y = y0; y <= y1; y++)
+          {
+            sqlite3_bind_int (stmt, 1, z);
+            sqlite3_bind_int (stmt, 2, x);
+            sqlite3_bind_int (stmt, 3, (1 << z) - 1 - y);
+            sqlite3_bind_blob (stmt, 4, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
+            g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+            sqlite3_reset (stmt);
+          }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_steal_pointer (&path);
+}
+
+static void
+grid_activated_cb (WgMapView  *view,
+                   const char *id,
+                   char      **out)
+{
+  g_free (*out);
+  *out = g_strdup (id);
+}
+
+static void
+test_view (void)
+{
+  g_autoptr(GListStore) grids = map_grids_new (&township);
+  g_autofree char *activated = NULL;
+  g_autofree char *expected_id = map_grids_id (10, 14, &township);
+  g_autoptr(GString) panel = g_string_new (NULL);
+  GtkWidget *window;
+  WgMapView *view;
+  WgGridLayer *layer;
+  ShumateViewport *viewport;
+  WgMapGrid *grid;
+  double lon, lat, x, y;
+  g_autofree char *expect_households = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (grids)), ==, 900);
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  view = WG_MAP_VIEW (wg_map_view_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  wg_map_view_set_grids (view, G_LIST_MODEL (grids));
+  g_signal_connect (view, "grid-activated", G_CALLBACK (grid_activated_cb), &activated);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_drawn, window, 5000));
+
+  layer = wg_map_view_get_grid_layer (view);
+  viewport = shumate_map_get_viewport (wg_map_view_get_map (view));
+  g_assert_true (wait_for (layer_complete, layer, 5000));
+  settle (300);
+  screenshot (window, "map-overview");
+
+  /* The whole township is framed. */
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >, 10);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), <, 14);
+
+  /* A real click in the middle of the grid at row 10, column 14. */
+  grid = wg_grid_layer_find_grid (layer, expected_id);
+  g_assert_nonnull (grid);
+  map_grids_cell_point (&township, 10, 14, &lon, &lat);
+  g_assert_true (wg_polygon_contains (wg_map_grid_get_boundary (grid), lon, lat));
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (layer), lat, lon, &x, &y);
+  g_assert_true (wg_grid_layer_grid_at (layer, x, y) == grid);
+  click_at (GTK_WIDGET (layer), x, y);
+  g_assert_true (wait_for (string_set, &activated, 3000));
+  g_assert_cmpstr (activated, ==, expected_id);
+  g_assert_true (wg_map_view_get_selected_grid (view) == grid);
+
+  /* The panel says what the grid knows. */
+  settle (300);
+  collect_rows (GTK_WIDGET (view), panel);
+  g_test_message ("panel:\n%s", panel->str);
+  g_assert_nonnull (strstr (panel->str, wg_map_grid_get_code (grid)));
+  g_assert_nonnull (strstr (panel->str, wg_map_grid_get_name (grid)));
+  expect_households = g_strdup_printf ("=%d\n", wg_map_grid_get_households (grid));
+  g_assert_nonnull (strstr (panel->str, expect_households));
+  g_assert_cmpstr (wg_map_grid_get_code (grid), ==, "530324104006007");
+  g_assert_cmpstr (wg_map_grid_get_name (grid), ==, "水井村第7网格");
+  screenshot (window, "map-grid-panel");
+
+  /* A live change recolours the grid and updates the open panel. */
+  {
+    WgMapGridStats stats;
+
+    wg_map_grid_get_stats (grid, &stats);
+    stats.open_cases = 42;
+    wg_map_grid_set_stats (grid, &stats);
+    g_string_truncate (panel, 0);
+    collect_rows (GTK_WIDGET (view), panel);
+    g_assert_nonnull (strstr (panel->str, "=42\n"));
+  }
+
+  /* Every metric, light and dark. */
+  for (int dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (WgMapMetric m = 0; m <= WG_MAP_METRIC_LAST; m++)
+        {
+          g_autofree char *name = g_strdup_printf ("map-%s-%s", wg_map_metric_to_string (m), dark ? "dark" : "light");
+
+          wg_map_view_set_metric (view, m);
+          g_assert_cmpint (wg_grid_layer_get_metric (layer), ==, m);
+          settle (100);
+          g_assert_true (wait_for (layer_complete, layer, 5000));
+          settle (200);
+          screenshot (window, name);
+        }
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  wg_map_view_set_metric (view, WG_MAP_METRIC_OPEN_CASES);
+
+  /* Search by code flies there and zooms in far enough for names. */
+  g_clear_pointer (&activated, g_free);
+  grid = wg_map_view_search (view, "530324104012003");
+  g_assert_nonnull (grid);
+  g_assert_cmpstr (wg_map_grid_get_name (grid), ==, "普鲁村第3网格");
+  g_assert_true (wg_map_view_get_selected_grid (view) == grid);
+  settle (1500);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 14);
+  g_assert_true (wait_for (layer_complete, layer, 5000));
+  settle (300);
+  screenshot (window, "map-search-zoomed");
+
+  /* And by part of a name. */
+  grid = wg_map_view_search (view, "鸡街村第12网格");
+  g_assert_nonnull (grid);
+  g_assert_cmpstr (wg_map_grid_get_village_name (grid), ==, "鸡街村");
+  g_assert_null (wg_map_view_search (view, "no such grid"));
+
+  /* An MBTiles base map under the grids. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("wangge-map-XXXXXX", NULL);
+    g_autofree char *path = write_mbtiles (dir);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WgMbtilesSource) source = wg_mbtiles_source_new (file, NULL, &error);
+    g_autoptr(ShumateMapSource) map_source = NULL;
+
+    g_assert_no_error (error);
+    map_source = wg_mbtiles_source_create_map_source (source);
+    wg_map_view_set_base_map (view, map_source);
+    g_assert_true (wg_map_view_get_base_map (view) == map_source);
+    wg_map_view_show_all (view, FALSE);
+    settle (800);
+    g_assert_true (wait_for (layer_complete, layer, 5000));
+    settle (300);
+    screenshot (window, "map-mbtiles");
+    wg_map_view_set_base_map (view, NULL);
+    g_assert_null (wg_map_view_get_base_map (view));
+    g_remove (path);
+    g_rmdir (dir);
+  }
+
+  /* Replacing the model keeps the view consistent. */
+  wg_map_view_set_grids (view, NULL);
+  g_assert_null (wg_map_view_get_selected_grid (view));
+  wg_map_view_set_grids (view, G_LIST_MODEL (grids));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("WANGGE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  lang = g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "en";
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/map/view", test_view);
+
+  return g_test_run ();
+}
