@@ -698,6 +698,74 @@ test_outbox_survives_kill (Fixture       *f,
   g_assert_cmpuint (count_timeline (json_node_get_object (reply), "accept"), ==, 1);
 }
 
+/* --- TLS with an office certificate authority ------------------------------------------------ */
+
+static void
+run_openssl (const char *dir,
+             const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("sh -c 'cd %s && openssl %s' ", dir, args);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl %s: %s", args, err);
+}
+
+static void
+test_custom_ca (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wg-tls-XXXXXX", NULL);
+  g_autofree char *ca = g_build_filename (dir, "ca.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *ext = g_build_filename (dir, "ext.cnf", NULL);
+  g_autoptr(WgTestServer) server = NULL;
+  g_autoptr(WgApi) api = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  /* An office CA and a server certificate for 127.0.0.1 signed by it. */
+  g_assert_true (g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                                           "extendedKeyUsage=serverAuth\n", -1, NULL));
+  run_openssl (dir, "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
+                    "-out ca.pem -days 2 -subj /CN=Wangge-Test-Office-CA 2>/dev/null");
+  run_openssl (dir, "req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
+                    "-out server.csr -subj /CN=127.0.0.1 2>/dev/null");
+  run_openssl (dir, "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
+                    "-days 2 -extfile ext.cnf 2>/dev/null");
+
+  server = wg_test_server_new ();
+  server->extra_args = g_strdupv ((char *[]) { (char *) "--tls-cert", cert, (char *) "--tls-key", key, NULL });
+  wg_test_server_start (server);
+  g_assert_true (g_str_has_prefix (server->url, "https://"));
+
+  /* Unknown to this computer: refused, and said why in words IT can act on. */
+  api = wg_api_new (server->url);
+  token = login (api, "dispatcher", WG_TEST_DISPATCHER_PASSWORD, &error);
+  g_assert_null (token);
+  g_assert_error (error, WG_API_ERROR, WG_API_ERROR_TLS);
+  g_test_message ("untrusted: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "authority"));
+  g_clear_error (&error);
+
+  /* With the office CA chosen: accepted. */
+  g_assert_true (wg_api_set_ca_file (api, ca, &error));
+  token = login (api, "dispatcher", WG_TEST_DISPATCHER_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+
+  /* A file that is not a certificate is refused with a reason. */
+  g_assert_false (wg_api_set_ca_file (api, ext, &error));
+  g_assert_error (error, WG_API_ERROR, WG_API_ERROR_TLS);
+
+  wg_test_server_kill (server);
+  wg_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -717,6 +785,7 @@ main (int   argc,
   ADD ("/sync/bad-replies", 10, test_bad_replies);
   ADD ("/sync/client-killed-mid-apply", 300, test_client_killed_mid_apply);
   ADD ("/sync/outbox-survives-kill", 5, test_outbox_survives_kill);
+  g_test_add_func ("/sync/custom-ca", test_custom_ca);
 
   return g_test_run ();
 }

@@ -436,12 +436,12 @@ login_cb (GObject      *object,
   reply = wg_api_request_finish (WG_API (object), result, NULL, &error);
   if (reply == NULL)
     {
-      if (g_error_matches (error, WG_API_ERROR, WG_API_ERROR_UNAUTHORIZED) &&
-          strstr (error->message, "HTTP") != NULL)
+      /* The one refusal a person at the sign-in page must understand: our own words. */
+      if (g_error_matches (error, WG_API_ERROR, WG_API_ERROR_UNAUTHORIZED))
         {
           g_clear_error (&error);
           error = g_error_new_literal (WG_API_ERROR, WG_API_ERROR_UNAUTHORIZED,
-                                       _("The user name or password is wrong."));
+                                       _("The user name or password is wrong, or the account is disabled."));
         }
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -140,20 +140,45 @@ static const char schema_v1[] =
 
 /* --- helpers --------------------------------------------------------------------------------- */
 
+typedef enum
+{
+  DOING_OPEN,
+  DOING_READ,
+  DOING_UPDATE,
+  DOING_SEARCH,
+} Doing;
+
 static gboolean
 set_sqlite_error (GError    **error,
                   sqlite3    *db,
-                  const char *what)
+                  Doing       doing)
 {
   int code = sqlite3_errcode (db);
+  const char *detail = sqlite3_errmsg (db);
 
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-    g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_CORRUPT,
-                 _("The local cache is damaged (%s). Sign out and in again to rebuild it."),
-                 sqlite3_errmsg (db));
-  else
-    g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED,
-                 _("Could not %s the local cache: %s"), what, sqlite3_errmsg (db));
+    {
+      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_CORRUPT,
+                   _("The local cache is damaged (%s). Sign out and in again to rebuild it."), detail);
+      return FALSE;
+    }
+
+  switch (doing)
+    {
+    case DOING_OPEN:
+      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not open the local cache: %s"), detail);
+      break;
+    case DOING_READ:
+      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not read the local cache: %s"), detail);
+      break;
+    case DOING_SEARCH:
+      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not search the local cache: %s"), detail);
+      break;
+    case DOING_UPDATE:
+    default:
+      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not update the local cache: %s"), detail);
+      break;
+    }
   return FALSE;
 }
 
@@ -174,7 +199,7 @@ prepare_cached (GHashTable  *cache,
 
   if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (error, db, "read");
+      set_sqlite_error (error, db, DOING_READ);
       return NULL;
     }
 
@@ -249,7 +274,7 @@ get_reader (WgStore  *self,
 
   if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (error, db, "open");
+      set_sqlite_error (error, db, DOING_OPEN);
       sqlite3_close (db);
       return NULL;
     }
@@ -540,6 +565,11 @@ static gpointer
 writer_thread (gpointer data)
 {
   WgStore *self = data;
+  g_autoptr(GMainContext) own = g_main_context_new ();
+
+  /* With a context of its own, g_main_context_invoke () from here always queues to the main
+   * context instead of running inline when that context happens to be idle. */
+  g_main_context_push_thread_default (own);
 
   for (;;)
     {
@@ -551,9 +581,13 @@ writer_thread (gpointer data)
           break;
         }
 
+      /* A synchronous job lives on its caller's stack and may be gone the moment run_job ()
+       * signals it: decide now, not after. */
+      gboolean sync = job->sync;
+
       run_job (self, job);
 
-      if (!job->sync)
+      if (!sync)
         {
           if (job->data_free != NULL)
             job->data_free (job->data);
@@ -565,6 +599,7 @@ writer_thread (gpointer data)
         }
     }
 
+  g_main_context_pop_thread_default (own);
   return NULL;
 }
 
@@ -633,7 +668,7 @@ wg_store_open (const char  *path,
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
     {
-      set_sqlite_error (error, db, "open");
+      set_sqlite_error (error, db, DOING_OPEN);
       sqlite3_close (db);
       return NULL;
     }
@@ -644,7 +679,7 @@ wg_store_open (const char  *path,
   version = read_user_version (db);
   if (version < 0)
     {
-      set_sqlite_error (error, db, "read");
+      set_sqlite_error (error, db, DOING_READ);
       sqlite3_close (db);
       return NULL;
     }
@@ -807,7 +842,7 @@ txn_step_done (WgStoreTxn    *txn,
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (error, txn->db, "update");
+    return set_sqlite_error (error, txn->db, DOING_UPDATE);
   return TRUE;
 }
 
@@ -896,7 +931,7 @@ upsert_case (WgStoreTxn  *txn,
   if (rc != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      return set_sqlite_error (error, txn->db, "update");
+      return set_sqlite_error (error, txn->db, DOING_UPDATE);
     }
   rowid = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
@@ -1198,7 +1233,7 @@ wg_store_get_value (WgStore     *self,
   if (rc == SQLITE_ROW)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   else if (rc != SQLITE_DONE)
-    set_sqlite_error (error, conn->db, "read");
+    set_sqlite_error (error, conn->db, DOING_READ);
   sqlite3_reset (stmt);
   return value;
 }
@@ -1235,7 +1270,7 @@ wg_store_count (WgStore     *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else
-    set_sqlite_error (error, conn->db, "read");
+    set_sqlite_error (error, conn->db, DOING_READ);
   sqlite3_reset (stmt);
   return count;
 }
@@ -1274,7 +1309,7 @@ wg_store_checksum (WgStore     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, conn->db, "read");
+      set_sqlite_error (error, conn->db, DOING_READ);
       return NULL;
     }
 
@@ -1317,7 +1352,7 @@ wg_store_get_record (WgStore     *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, conn->db, "read");
+      set_sqlite_error (error, conn->db, DOING_READ);
       return NULL;
     }
 
@@ -1364,7 +1399,7 @@ wg_store_list_outbox (WgStore  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, conn->db, "read");
+      set_sqlite_error (error, conn->db, DOING_READ);
       return NULL;
     }
 
@@ -1386,7 +1421,7 @@ wg_store_count_outbox (WgStore  *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int (stmt, 0);
   else
-    set_sqlite_error (error, conn->db, "read");
+    set_sqlite_error (error, conn->db, DOING_READ);
   sqlite3_reset (stmt);
   return count;
 }
@@ -1422,7 +1457,7 @@ wg_store_search_cases (WgStore     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, conn->db, "search");
+      set_sqlite_error (error, conn->db, DOING_SEARCH);
       return NULL;
     }
 

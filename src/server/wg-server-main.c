@@ -14,6 +14,7 @@
 
 #include "wg-auth.h"
 #include "wg-db.h"
+#include "wg-demo.h"
 #include "wg-import.h"
 #include "wg-json.h"
 #include "wg-routes.h"
@@ -383,6 +384,106 @@ cmd_serve (int      argc,
   return 0;
 }
 
+/* --- demo ----------------------------------------------------------------------------- */
+
+static gboolean
+dir_is_empty (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir == NULL || g_dir_read_name (dir) == NULL;
+}
+
+/* A fresh data directory with the demo township (wg-demo.c). The same --seed and --now give
+ * byte-identical records and change log. */
+static int
+cmd_demo (int      argc,
+          char   **argv,
+          GError **error)
+{
+  static gint64 seed = 1;
+  static int cases = WG_DEMO_N_CASES;
+  static char *now_text = NULL;
+  static const GOptionEntry entries[] = {
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the generated names, map and history (default 1)"), "N" },
+    { "cases", 'c', 0, G_OPTION_ARG_INT, &cases, N_("Cases in the last four weeks (default 584)"), "N" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, N_("Reference time in RFC 3339 (default: now, to the hour); every timestamp derives from it"), "TIME" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(WgDb) db = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autofree char *now_s = NULL;
+  WgDemoOptions options = { 0, };
+  WgDemoSummary summary = { 0, };
+  const WgDemoAccount *accounts;
+  guint n_accounts;
+
+  if (!parse_options ("demo", NULL, entries, &argc, &argv, TRUE, error))
+    return 2;
+  if (cases < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--cases cannot be negative."));
+      return 2;
+    }
+  if (now_text != NULL)
+    {
+      now = wg_rfc3339_parse (now_text);
+      if (now == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--now must be a time in RFC 3339 form with a zone, e.g. 2026-11-24T08:00:00Z."));
+          return 2;
+        }
+    }
+  else
+    {
+      g_autoptr(GDateTime) exact = g_date_time_new_now_utc ();
+
+      now = g_date_time_new_from_unix_utc (g_date_time_to_unix (exact) / 3600 * 3600);
+    }
+  if (!dir_is_empty (opt_data_dir))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s is not empty; the demo township goes into a new or empty directory."), opt_data_dir);
+      return 1;
+    }
+  if (g_mkdir_with_parents (opt_data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot create %s: %s"),
+                   opt_data_dir, g_strerror (saved));
+      return 1;
+    }
+  if (!wg_auth_init (opt_fast_hash, error))
+    return 1;
+  db = open_db (TRUE, error);
+  if (db == NULL)
+    return 1;
+
+  options.seed = (guint64) seed;
+  options.n_cases = (guint) cases;
+  options.now = now;
+  if (!wg_demo_generate (db, &options, &summary, error) || !wg_db_checkpoint (db, error))
+    return 1;
+
+  now_s = wg_rfc3339_format (now);
+  g_print (_("Created the demo township 马街镇 in %s (seed %" G_GINT64_FORMAT ", reference time %s) in %.1f s:\n"),
+           opt_data_dir, seed, now_s, g_timer_elapsed (timer, NULL));
+  g_print (_("  %d villages, %d groups, %d grids covering %.1f km², %d households, %u accounts\n"),
+           WG_DEMO_N_VILLAGES, WG_DEMO_N_GROUPS, WG_DEMO_N_GRIDS, summary.area_km2,
+           WG_DEMO_N_HOUSEHOLDS, summary.n_accounts);
+  g_print (_("  %u cases in the last four weeks, %u handled, %u open past their deadline; %u records\n"),
+           summary.n_cases, summary.n_handled, summary.n_overdue, summary.n_records);
+  g_print ("\n%s\n", _("Sign in with (demo passwords, documented in docs/demo.md):"));
+  accounts = wg_demo_get_accounts (&n_accounts);
+  for (guint i = 0; i < n_accounts; i++)
+    g_print ("  %-18s %-20s %-13s %s\n", accounts[i].username, accounts[i].password,
+             accounts[i].role, accounts[i].description);
+  return 0;
+}
+
 /* --- routes ---------------------------------------------------------------------------- */
 
 static int
@@ -429,11 +530,14 @@ main (int   argc,
     { "backup", cmd_backup },
     { "serve", cmd_serve },
     { "routes", cmd_routes },
+    { "demo", cmd_demo },
   };
   g_autoptr(GError) error = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The server speaks the language of its locale (LANG), which for a township is zh_CN;
+   * WANGGE_LOCALEDIR points an uninstalled build at its own translations. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WANGGE_LOCALEDIR") != NULL ? g_getenv ("WANGGE_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_set_prgname ("wangge-server");
   /* Logs, debug included, go to stderr (or the journal): stdout carries only results, such
