@@ -574,6 +574,7 @@ writer_thread (gpointer data)
   for (;;)
     {
       WriteJob *job = g_async_queue_pop (self->jobs);
+      gboolean sync;
 
       if (job->func == NULL)
         {
@@ -583,8 +584,7 @@ writer_thread (gpointer data)
 
       /* A synchronous job lives on its caller's stack and may be gone the moment run_job ()
        * signals it: decide now, not after. */
-      gboolean sync = job->sync;
-
+      sync = job->sync;
       run_job (self, job);
 
       if (!sync)
@@ -1462,6 +1462,126 @@ wg_store_search_cases (WgStore     *self,
     }
 
   return g_strv_builder_end (builder);
+}
+
+/* --- rows for list models ------------------------------------------------------------------- */
+
+/* The rowids of every record of @kind in the order of @order_by, an SQL expression over the
+ * row's columns (cases) or its JSON body (other kinds). @order_by comes from code, never from
+ * what a person typed: it is part of the statement. */
+GArray *
+wg_store_list_rowids (WgStore     *self,
+                      const char  *kind,
+                      const char  *order_by,
+                      GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ReaderConn *conn;
+  sqlite3_stmt *stmt = NULL;
+  gboolean cases;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+  g_return_val_if_fail (is_known_kind (kind), NULL);
+
+  cases = g_str_equal (kind, "cases");
+  sql = g_strdup_printf ("SELECT rowid FROM %s%s ORDER BY %s%srowid",
+                         cases ? "cases" : "records", cases ? "" : " WHERE kind = ?1",
+                         order_by != NULL ? order_by : "", order_by != NULL ? ", " : "");
+
+  if ((conn = get_reader (self, error)) == NULL)
+    return NULL;
+  /* Orders vary per model: prepared here, not cached. */
+  if (sqlite3_prepare_v2 (conn->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+  if (!cases)
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, conn->db, DOING_READ);
+  sqlite3_finalize (stmt);
+
+  return rc == SQLITE_DONE ? g_steal_pointer (&rowids) : NULL;
+}
+
+gint64
+wg_store_rowid_for (WgStore    *self,
+                    const char *kind,
+                    const char *id)
+{
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  gint64 rowid = 0;
+
+  g_return_val_if_fail (WG_IS_STORE (self), 0);
+
+  if (g_strcmp0 (kind, "cases") == 0)
+    stmt = reader_prepare (self, "SELECT rowid FROM cases WHERE id = ?1", &conn, NULL);
+  else
+    stmt = reader_prepare (self, "SELECT rowid FROM records WHERE id = ?1", &conn, NULL);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return rowid;
+}
+
+/* One row by rowid: an indexed look-up, cheap enough for a list row being drawn. */
+gboolean
+wg_store_read_row (WgStore     *self,
+                   const char  *kind,
+                   gint64       rowid,
+                   char       **out_id,
+                   gint64      *out_version,
+                   char       **out_body,
+                   char       **out_local_state,
+                   guint       *out_pending,
+                   GError     **error)
+{
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), FALSE);
+
+  if (g_strcmp0 (kind, "cases") == 0)
+    stmt = reader_prepare (self, "SELECT id, version, body, local_state, pending FROM cases WHERE rowid = ?1",
+                           &conn, error);
+  else
+    stmt = reader_prepare (self, "SELECT id, version, body, NULL, 0 FROM records WHERE rowid = ?1",
+                           &conn, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *out_version = sqlite3_column_int64 (stmt, 1);
+      *out_body = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      *out_local_state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      *out_pending = sqlite3_column_int (stmt, 4);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_NOT_FOUND, _("The record is no longer in the local cache"));
+  else
+    set_sqlite_error (error, conn->db, DOING_READ);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
 }
 
 /* --- GObject --------------------------------------------------------------------------------- */

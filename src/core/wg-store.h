@@ -142,6 +142,23 @@ GStrv         wg_store_search_cases    (WgStore             *self,
                                         guint                limit,
                                         GError             **error);
 
+GArray       *wg_store_list_rowids     (WgStore             *self,
+                                        const char          *kind,
+                                        const char          *order_by,
+                                        GError             **error);
+gint64        wg_store_rowid_for       (WgStore             *self,
+                                        const char          *kind,
+                                        const char          *id);
+gboolean      wg_store_read_row        (WgStore             *self,
+                                        const char          *kind,
+                                        gint64               rowid,
+                                        char               **out_id,
+                                        gint64              *out_version,
+                                        char               **out_body,
+                                        char               **out_local_state,
+                                        guint               *out_pending,
+                                        GError             **error);
+
 const char * const *wg_store_kinds     (void);
 
 char         *wg_fts_prepare_text      (const char          *text);

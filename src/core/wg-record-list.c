@@ -1,0 +1,542 @@
+/* wg-record-list.c — a GListModel over one kind of record in the local cache
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The model holds only the rowids, in order (8 bytes a row: a million cases fit in 8 MB);
+ * the ordering query runs on a worker thread. Items are built when a row is asked for, by an
+ * indexed look-up, and kept in a small cache. When the store reports changed ids the order is
+ * queried again and compared with the old one: one items-changed for the span that moved,
+ * and one per changed row elsewhere, so a view keeps its scroll position and selection.
+ */
+#define G_LOG_DOMAIN "WgRecordList"
+
+#include "config.h"
+
+#include "wg-record-list.h"
+
+/* --- WgRecord -------------------------------------------------------------------------------- */
+
+struct _WgRecord
+{
+  GObject     parent_instance;
+
+  char       *kind;
+  char       *id;
+  gint64      version;
+  JsonObject *json;
+  char       *local_state;
+  guint       pending;
+};
+
+G_DEFINE_FINAL_TYPE (WgRecord, wg_record, G_TYPE_OBJECT)
+
+static void
+wg_record_finalize (GObject *object)
+{
+  WgRecord *self = WG_RECORD (object);
+
+  g_free (self->kind);
+  g_free (self->id);
+  g_free (self->local_state);
+  g_clear_pointer (&self->json, json_object_unref);
+
+  G_OBJECT_CLASS (wg_record_parent_class)->finalize (object);
+}
+
+static void
+wg_record_class_init (WgRecordClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wg_record_finalize;
+}
+
+static void
+wg_record_init (WgRecord *self)
+{
+}
+
+const char *
+wg_record_get_id (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+
+  return self->id;
+}
+
+const char *
+wg_record_get_kind (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+
+  return self->kind;
+}
+
+gint64
+wg_record_get_version (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), 0);
+
+  return self->version;
+}
+
+JsonObject *
+wg_record_get_json (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+
+  return self->json;
+}
+
+/* A string member of the record, or NULL when absent or not a string. */
+const char *
+wg_record_get_string (WgRecord   *self,
+                      const char *member)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+
+  node = self->json != NULL ? json_object_get_member (self->json, member) : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* A case's state as the dispatcher should see it: the optimistic one while an action waits. */
+const char *
+wg_record_get_state (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+
+  return self->local_state != NULL ? self->local_state : wg_record_get_string (self, "state");
+}
+
+gboolean
+wg_record_get_pending (WgRecord *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), FALSE);
+
+  return self->pending > 0;
+}
+
+/* --- WgRecordList ---------------------------------------------------------------------------- */
+
+#define MAX_CACHED_ITEMS 4096
+
+struct _WgRecordList
+{
+  GObject       parent_instance;
+
+  /* Owned */
+  WgStore      *store;
+  char         *kind;
+  char         *order_by;
+  GArray       *rowids;
+  GHashTable   *cache;          /* rowid → WgRecord */
+  GHashTable   *changed_ids;    /* ids reported changed since the last reload */
+  GCancellable *cancellable;
+  guint         reload_source;
+  gboolean      loading;
+  gboolean      reload_again;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WgRecordList, wg_record_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  char *kind;
+  char *order_by;
+} ReloadData;
+
+static void
+reload_data_free (gpointer data)
+{
+  ReloadData *reload = data;
+
+  g_free (reload->kind);
+  g_free (reload->order_by);
+  g_free (reload);
+}
+
+static void
+reload_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  WgRecordList *self = source_object;
+  ReloadData *reload = task_data;
+  GError *error = NULL;
+  GArray *rowids = wg_store_list_rowids (self->store, reload->kind, reload->order_by, &error);
+
+  if (rowids == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, rowids, (GDestroyNotify) g_array_unref);
+}
+
+static gssize
+find_rowid (GArray *rowids,
+            gint64  rowid)
+{
+  for (guint i = 0; i < rowids->len; i++)
+    if (g_array_index (rowids, gint64, i) == rowid)
+      return i;
+  return -1;
+}
+
+static void
+apply_reload (WgRecordList *self,
+              GArray       *rowids,
+              GHashTable   *changed_rowids)
+{
+  GArray *old = self->rowids;
+  guint prefix = 0;
+  guint suffix = 0;
+  guint removed;
+  guint added;
+  guint n_old = old->len;
+  guint n_new = rowids->len;
+
+  while (prefix < n_old && prefix < n_new &&
+         g_array_index (old, gint64, prefix) == g_array_index (rowids, gint64, prefix))
+    prefix++;
+  while (suffix < n_old - prefix && suffix < n_new - prefix &&
+         g_array_index (old, gint64, n_old - 1 - suffix) == g_array_index (rowids, gint64, n_new - 1 - suffix))
+    suffix++;
+  removed = n_old - prefix - suffix;
+  added = n_new - prefix - suffix;
+
+  self->rowids = g_array_ref (rowids);
+  g_array_unref (old);
+
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
+
+  /* Rows that changed in place, outside the span that moved. */
+  if (changed_rowids != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, changed_rowids);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          gssize pos = find_rowid (self->rowids, *(gint64 *) key);
+
+          if (pos >= 0 && ((guint) pos < prefix || (guint) pos >= n_new - suffix))
+            g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
+        }
+    }
+
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+start_reload (WgRecordList *self);
+
+static void
+reloaded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  WgRecordList *self = WG_RECORD_LIST (object);
+  g_autoptr(GHashTable) changed_rowids = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = NULL;
+
+  rowids = g_task_propagate_pointer (G_TASK (result), &error);
+  if (rowids == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not list the %s of the local cache: %s", self->kind, error->message);
+      self->loading = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+      return;
+    }
+
+  apply_reload (self, rowids, changed_rowids);
+
+  self->loading = FALSE;
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      start_reload (self);
+    }
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+start_reload (WgRecordList *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ReloadData *reload;
+  GHashTable *changed_rowids;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->loading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+
+  /* Rowids of the changed ids, looked up now: the cached items for them are stale. */
+  changed_rowids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, self->changed_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 rowid = wg_store_rowid_for (self->store, self->kind, key);
+
+      if (rowid != 0)
+        {
+          g_hash_table_remove (self->cache, &rowid);
+          g_hash_table_add (changed_rowids, g_memdup2 (&rowid, sizeof rowid));
+        }
+    }
+  g_hash_table_remove_all (self->changed_ids);
+
+  self->loading = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+
+  reload = g_new0 (ReloadData, 1);
+  reload->kind = g_strdup (self->kind);
+  reload->order_by = g_strdup (self->order_by);
+  task = g_task_new (self, self->cancellable, reloaded_cb, changed_rowids);
+  g_task_set_source_tag (task, start_reload);
+  g_task_set_task_data (task, reload, reload_data_free);
+  g_task_run_in_thread (task, reload_thread);
+}
+
+static gboolean
+reload_timeout_cb (gpointer data)
+{
+  WgRecordList *self = data;
+
+  self->reload_source = 0;
+  start_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (WgStore      *store,
+                  const char   *kind,
+                  GStrv         ids,
+                  WgRecordList *self)
+{
+  if (g_strcmp0 (kind, self->kind) != 0)
+    return;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      if (ids[i][0] == '\0')
+        g_hash_table_remove_all (self->cache);
+      else
+        g_hash_table_add (self->changed_ids, g_strdup (ids[i]));
+    }
+
+  /* A sync applies pages in quick succession: gather them into one reload. */
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (30, reload_timeout_cb, self);
+}
+
+/* --- GListModel ------------------------------------------------------------------------------ */
+
+static GType
+wg_record_list_get_item_type (GListModel *model)
+{
+  return WG_TYPE_RECORD;
+}
+
+static guint
+wg_record_list_get_n_items (GListModel *model)
+{
+  return WG_RECORD_LIST (model)->rowids->len;
+}
+
+static gpointer
+wg_record_list_get_item (GListModel *model,
+                         guint       position)
+{
+  WgRecordList *self = WG_RECORD_LIST (model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  WgRecord *record;
+  gint64 rowid;
+
+  if (position >= self->rowids->len)
+    return NULL;
+
+  rowid = g_array_index (self->rowids, gint64, position);
+  record = g_hash_table_lookup (self->cache, &rowid);
+  if (record != NULL)
+    return g_object_ref (record);
+
+  record = g_object_new (WG_TYPE_RECORD, NULL);
+  record->kind = g_strdup (self->kind);
+  if (!wg_store_read_row (self->store, self->kind, rowid, &record->id, &record->version, &body,
+                          &record->local_state, &record->pending, &error))
+    {
+      /* Deleted since the order was read: an empty item until the reload removes it. */
+      g_debug ("Row %" G_GINT64_FORMAT " is gone: %s", rowid, error->message);
+      return record;
+    }
+
+  node = json_from_string (body, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    record->json = json_object_ref (json_node_get_object (node));
+
+  if (g_hash_table_size (self->cache) >= MAX_CACHED_ITEMS)
+    g_hash_table_remove_all (self->cache);
+  g_hash_table_insert (self->cache, g_memdup2 (&rowid, sizeof rowid), g_object_ref (record));
+  return record;
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = wg_record_list_get_item_type;
+  iface->get_n_items = wg_record_list_get_n_items;
+  iface->get_item = wg_record_list_get_item;
+}
+
+/* --- GObject --------------------------------------------------------------------------------- */
+
+static void
+wg_record_list_dispose (GObject *object)
+{
+  WgRecordList *self = WG_RECORD_LIST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (wg_record_list_parent_class)->dispose (object);
+}
+
+static void
+wg_record_list_finalize (GObject *object)
+{
+  WgRecordList *self = WG_RECORD_LIST (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rowids, g_array_unref);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->changed_ids, g_hash_table_unref);
+  g_clear_pointer (&self->kind, g_free);
+  g_clear_pointer (&self->order_by, g_free);
+
+  G_OBJECT_CLASS (wg_record_list_parent_class)->finalize (object);
+}
+
+static void
+wg_record_list_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  WgRecordList *self = WG_RECORD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->rowids->len);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wg_record_list_class_init (WgRecordListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = wg_record_list_dispose;
+  object_class->finalize = wg_record_list_finalize;
+  object_class->get_property = wg_record_list_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+wg_record_list_init (WgRecordList *self)
+{
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* A live list of the records of @kind, ordered by @order_by: an SQL expression written in
+ * code (e.g. "json_extract (body, '$.code')" or, for cases, "reported_at DESC"). It fills
+ * from a worker thread; "loading" says when. */
+WgRecordList *
+wg_record_list_new (WgStore    *store,
+                    const char *kind,
+                    const char *order_by)
+{
+  WgRecordList *self;
+
+  g_return_val_if_fail (WG_IS_STORE (store), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  self = g_object_new (WG_TYPE_RECORD_LIST, NULL);
+  self->store = g_object_ref (store);
+  self->kind = g_strdup (kind);
+  self->order_by = g_strdup (order_by);
+  g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
+  start_reload (self);
+  return self;
+}
+
+const char *
+wg_record_list_get_kind (WgRecordList *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD_LIST (self), NULL);
+
+  return self->kind;
+}
+
+gboolean
+wg_record_list_get_loading (WgRecordList *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD_LIST (self), FALSE);
+
+  return self->loading;
+}
+
+void
+wg_record_list_reload (WgRecordList *self)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  g_hash_table_remove_all (self->cache);
+  start_reload (self);
+}

@@ -1,0 +1,37 @@
+/* wg-record-list.h — a GListModel over one kind of record in the local cache
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "wg-store.h"
+
+G_BEGIN_DECLS
+
+#define WG_TYPE_RECORD (wg_record_get_type ())
+
+G_DECLARE_FINAL_TYPE (WgRecord, wg_record, WG, RECORD, GObject)
+
+const char  *wg_record_get_id          (WgRecord *self);
+const char  *wg_record_get_kind        (WgRecord *self);
+gint64       wg_record_get_version     (WgRecord *self);
+JsonObject  *wg_record_get_json        (WgRecord *self);
+const char  *wg_record_get_string      (WgRecord *self,
+                                        const char *member);
+const char  *wg_record_get_state       (WgRecord *self);
+gboolean     wg_record_get_pending     (WgRecord *self);
+
+#define WG_TYPE_RECORD_LIST (wg_record_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (WgRecordList, wg_record_list, WG, RECORD_LIST, GObject)
+
+WgRecordList *wg_record_list_new       (WgStore      *store,
+                                        const char   *kind,
+                                        const char   *order_by);
+const char   *wg_record_list_get_kind  (WgRecordList *self);
+gboolean      wg_record_list_get_loading (WgRecordList *self);
+void          wg_record_list_reload    (WgRecordList *self);
+
+G_END_DECLS

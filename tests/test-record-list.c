@@ -1,0 +1,159 @@
+/* test-record-list.c — list models over the cache tell views exactly which rows changed
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include "wg-record-list.h"
+#include "wg-test-server.h"
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static GArray *changes;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    data)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (changes, change);
+}
+
+static gboolean
+put_grid_cb (WgStoreTxn  *txn,
+             gpointer     data,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (data, NULL);
+
+  return wg_store_txn_upsert (txn, "grids", json_node_get_object (node), error);
+}
+
+static gboolean
+delete_grid_cb (WgStoreTxn  *txn,
+                gpointer     data,
+                GError     **error)
+{
+  return wg_store_txn_delete (txn, "grids", data, error);
+}
+
+static void
+put (WgStore    *store,
+     const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wg_store_write_sync (store, put_grid_cb, (gpointer) json, &error));
+  g_assert_no_error (error);
+}
+
+static void
+wait_settled (WgRecordList *list)
+{
+  /* The store's notice, the model's debounce and its reload on a worker thread. */
+  gint64 end = g_get_monotonic_time () + 500 * 1000;
+
+  while (g_get_monotonic_time () < end || wg_record_list_get_loading (list))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static const char *
+code_at (WgRecordList *list,
+         guint         position)
+{
+  g_autoptr(WgRecord) record = g_list_model_get_item (G_LIST_MODEL (list), position);
+  static char code[32];
+
+  g_strlcpy (code, wg_record_get_string (record, "code"), sizeof code);
+  return code;
+}
+
+static void
+test_record_list_updates_only_changed_rows (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wg-list-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WgStore) store = wg_store_open (path, &error);
+  g_autoptr(WgRecordList) list = NULL;
+  Change *c;
+
+  g_assert_no_error (error);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"g%u\",\"version\":1,\"code\":\"5303241000010%02u\",\"name\":\"第%u网格\"}",
+                                               i, i * 10, i);
+      put (store, json);
+    }
+
+  list = wg_record_list_new (store, "grids", "json_extract (body, '$.code')");
+  changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), NULL);
+  wait_settled (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+  g_assert_cmpstr (code_at (list, 0), ==, "530324100001010");
+  g_assert_cmpstr (code_at (list, 4), ==, "530324100001050");
+  g_array_set_size (changes, 0);
+
+  /* A renamed grid: that one row, in place. */
+  put (store, "{\"id\":\"g3\",\"version\":2,\"code\":\"530324100001030\",\"name\":\"第三网格（新）\"}");
+  wait_settled (list);
+  g_assert_cmpuint (changes->len, ==, 1);
+  c = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (c->position, ==, 2);
+  g_assert_cmpuint (c->removed, ==, 1);
+  g_assert_cmpuint (c->added, ==, 1);
+  {
+    g_autoptr(WgRecord) record = g_list_model_get_item (G_LIST_MODEL (list), 2);
+
+    g_assert_cmpstr (wg_record_get_string (record, "name"), ==, "第三网格（新）");
+  }
+  g_array_set_size (changes, 0);
+
+  /* A new grid sorts in between: one insertion there, nothing else. */
+  put (store, "{\"id\":\"g9\",\"version\":1,\"code\":\"530324100001025\",\"name\":\"新网格\"}");
+  wait_settled (list);
+  g_assert_cmpuint (changes->len, ==, 1);
+  c = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (c->position, ==, 2);
+  g_assert_cmpuint (c->removed, ==, 0);
+  g_assert_cmpuint (c->added, ==, 1);
+  g_assert_cmpstr (code_at (list, 2), ==, "530324100001025");
+  g_array_set_size (changes, 0);
+
+  /* A tombstone: one removal. */
+  g_assert_true (wg_store_write_sync (store, delete_grid_cb, (gpointer) "g1", &error));
+  wait_settled (list);
+  g_assert_cmpuint (changes->len, ==, 1);
+  c = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (c->position, ==, 0);
+  g_assert_cmpuint (c->removed, ==, 1);
+  g_assert_cmpuint (c->added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+
+  g_clear_object (&list);
+  wg_store_close (store);
+  g_array_unref (changes);
+  wg_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/record-list/updates-only-changed-rows", test_record_list_updates_only_changed_rows);
+
+  return g_test_run ();
+}
