@@ -961,6 +961,18 @@ wg_store_txn_upsert (WgStoreTxn  *txn,
                      JsonObject  *record,
                      GError     **error)
 {
+  return wg_store_txn_upsert_text (txn, kind, record, NULL, error);
+}
+
+/* The same, with @text the record's JSON as received (the sync engine has it already, and
+ * writing it out again would cost as much as parsing it); NULL to serialise @record. */
+gboolean
+wg_store_txn_upsert_text (WgStoreTxn  *txn,
+                          const char  *kind,
+                          JsonObject  *record,
+                          const char  *text,
+                          GError     **error)
+{
   static const char sql[] =
     "INSERT INTO records (kind, id, version, body) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (id) DO UPDATE SET kind = ?1, version = ?3, body = ?4"
@@ -993,12 +1005,16 @@ wg_store_txn_upsert (WgStoreTxn  *txn,
     }
   version = json_node_get_int (version_node);
 
-  node = json_node_init_object (json_node_alloc (), record);
-  body = json_to_string (node, FALSE);
+  if (text == NULL)
+    {
+      node = json_node_init_object (json_node_alloc (), record);
+      body = json_to_string (node, FALSE);
+      text = body;
+    }
 
   if (g_str_equal (kind, "cases"))
     {
-      if (!upsert_case (txn, record, id, version, body, error))
+      if (!upsert_case (txn, record, id, version, text, error))
         return FALSE;
     }
   else
@@ -1008,7 +1024,7 @@ wg_store_txn_upsert (WgStoreTxn  *txn,
       sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 3, version);
-      sqlite3_bind_text (stmt, 4, body, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
       if (!txn_step_done (txn, stmt, error))
         return FALSE;
     }

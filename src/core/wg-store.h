@@ -83,6 +83,11 @@ gboolean      wg_store_txn_upsert      (WgStoreTxn          *txn,
                                         const char          *kind,
                                         JsonObject          *record,
                                         GError             **error);
+gboolean      wg_store_txn_upsert_text (WgStoreTxn          *txn,
+                                        const char          *kind,
+                                        JsonObject          *record,
+                                        const char          *text,
+                                        GError             **error);
 gboolean      wg_store_txn_delete      (WgStoreTxn          *txn,
                                         const char          *kind,
                                         const char          *id,

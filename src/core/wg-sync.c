@@ -18,10 +18,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "wg-sync.h"
 
-#define DEFAULT_PAGE_SIZE 1000
+#define DEFAULT_PAGE_SIZE 5000   /* the server's largest; fewer, larger pages sync fastest */
 #define POLL_SECONDS      30
 #define MAX_BACKOFF_SECONDS 60
 
@@ -46,6 +47,7 @@ struct _WgSync
   guint                    applying;
   gboolean                 pull_again;
   gboolean                 pull_failed;
+  gboolean                 more_to_fetch;
   gint64                   fetch_since;
   gint64                   pull_start;
   gint64                   known_head;
@@ -80,6 +82,7 @@ typedef struct
   char       *id;
   gboolean    deleted;
   JsonObject *record;
+  char       *text;       /* the record's JSON exactly as received */
 } Change;
 
 typedef struct
@@ -104,6 +107,7 @@ change_free (gpointer data)
   g_free (change->kind);
   g_free (change->id);
   g_clear_pointer (&change->record, json_object_unref);
+  g_free (change->text);
   g_free (change);
 }
 
@@ -251,6 +255,149 @@ member_is (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
+/* --- the records' own text ------------------------------------------------------------------ */
+
+/* The cache stores each record's JSON as text. Writing the parsed tree out again costs about
+ * as much as parsing it, so the text is cut straight out of the page: a small scanner finds
+ * where each change's "record" value begins and ends. The parser has already checked the
+ * page; this only needs to agree with it on where values end. */
+
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+static const char *
+skip_string (const char *p,
+             const char *end)
+{
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *
+skip_value (const char *p,
+            const char *end)
+{
+  int depth = 0;
+
+  p = skip_space (p, end);
+  if (p >= end)
+    return NULL;
+  if (*p == '"')
+    return skip_string (p, end);
+  if (*p != '{' && *p != '[')
+    {
+      while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n')
+        p++;
+      return p;
+    }
+
+  for (; p < end; p++)
+    {
+      if (*p == '"')
+        {
+          p = skip_string (p, end);
+          if (p == NULL)
+            return NULL;
+          p--;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && --depth == 0)
+        return p + 1;
+    }
+  return NULL;
+}
+
+static gboolean
+key_is (const char *key,
+        const char *after,
+        const char *name)
+{
+  gsize len = strlen (name);
+
+  return (gsize) (after - key) == len + 2 && memcmp (key + 1, name, len) == 0;
+}
+
+/* Fills @texts with one string per element of "changes": its "record" text, or NULL. */
+static gboolean
+cut_record_texts (const char *p,
+                  const char *end,
+                  GPtrArray  *texts)
+{
+  p = skip_space (p, end);
+  if (p >= end || *p++ != '{')
+    return FALSE;
+
+  while ((p = skip_space (p, end)) < end && *p != '}')
+    {
+      const char *key = p;
+      const char *after = skip_string (p, end);
+
+      if (after == NULL || (p = skip_space (after, end)) >= end || *p++ != ':')
+        return FALSE;
+
+      if (!key_is (key, after, "changes"))
+        {
+          if ((p = skip_value (p, end)) == NULL)
+            return FALSE;
+        }
+      else
+        {
+          p = skip_space (p, end);
+          if (p >= end || *p++ != '[')
+            return FALSE;
+          while ((p = skip_space (p, end)) < end && *p != ']')
+            {
+              char *text = NULL;
+
+              if (*p++ != '{')
+                return FALSE;
+              while ((p = skip_space (p, end)) < end && *p != '}')
+                {
+                  const char *member = p;
+                  const char *member_end = skip_string (p, end);
+                  const char *value;
+
+                  if (member_end == NULL || (p = skip_space (member_end, end)) >= end || *p++ != ':')
+                    return FALSE;
+                  value = skip_space (p, end);
+                  if ((p = skip_value (value, end)) == NULL)
+                    return FALSE;
+                  if (key_is (member, member_end, "record"))
+                    text = g_strndup (value, p - value);
+                  p = skip_space (p, end);
+                  if (p < end && *p == ',')
+                    p++;
+                }
+              p++;
+              g_ptr_array_add (texts, text);
+              p = skip_space (p, end);
+              if (p < end && *p == ',')
+                p++;
+            }
+          p++;
+        }
+
+      p = skip_space (p, end);
+      if (p < end && *p == ',')
+        p++;
+    }
+
+  return TRUE;
+}
+
 /* Reads a page strictly: any member of the wrong type fails the whole page before a single
  * row is written. */
 static Page *
@@ -261,6 +408,7 @@ parse_page (GBytes  *bytes,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (change_free);
+  g_autoptr(GPtrArray) texts = NULL;
   JsonNode *root;
   JsonObject *object;
   JsonNode *list;
@@ -289,6 +437,14 @@ parse_page (GBytes  *bytes,
     }
 
   array = json_node_get_array (list);
+  {
+    const char *data = g_bytes_get_data (bytes, NULL);
+
+    texts = g_ptr_array_new_with_free_func (g_free);
+    if (!cut_record_texts (data, data + g_bytes_get_size (bytes), texts) ||
+        texts->len != json_array_get_length (array))
+      g_clear_pointer (&texts, g_ptr_array_unref);
+  }
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -333,6 +489,9 @@ parse_page (GBytes  *bytes,
           return NULL;
         }
       change->record = json_object_ref (json_node_get_object (record));
+      /* Without the scanner's text (it should never disagree) the store writes the tree out. */
+      if (texts != NULL)
+        change->text = g_steal_pointer (&texts->pdata[i]);
     }
 
   page = g_new0 (Page, 1);
@@ -419,7 +578,7 @@ apply_checked_cb (WgStoreTxn  *txn,
           if (!wg_store_txn_delete (txn, change->kind, change->id, error))
             return FALSE;
         }
-      else if (!wg_store_txn_upsert (txn, change->kind, change->record, error))
+      else if (!wg_store_txn_upsert_text (txn, change->kind, change->record, change->text, error))
         return FALSE;
     }
 
@@ -489,7 +648,9 @@ page_applied_cb (GObject      *object,
     }
 
   update_progress (self);
-  if (!self->fetching && self->applying == 0 && !self->pull_failed)
+  if (self->more_to_fetch && !self->fetching && !self->pull_failed)
+    pull_step (self);
+  else if (!self->fetching && self->applying == 0 && !self->pull_failed)
     pull_finished (self);
 }
 
@@ -521,10 +682,7 @@ page_parsed_cb (GObject      *object,
 
   self->fetch_since = page->next;
   self->known_head = MAX (self->known_head, page->next);
-
-  /* Fetch the next page while this one is written. */
-  if (page->has_more && self->running)
-    pull_step (self);
+  self->more_to_fetch = page->has_more;
 
   apply = g_new0 (ApplyData, 1);
   apply->sync = g_object_ref (self);
@@ -532,6 +690,11 @@ page_parsed_cb (GObject      *object,
   self->applying++;
   wg_store_write_async (self->store, apply_checked_cb, apply, apply_data_free,
                         self->cancellable, page_applied_cb, g_object_ref (self));
+
+  /* Fetch the next page while this one is written, but never run more than two pages ahead
+   * of the writer: pages waiting in memory as JSON trees are large. */
+  if (self->more_to_fetch && self->applying < 3)
+    pull_step (self);
 }
 
 static void
@@ -591,6 +754,7 @@ wg_sync_pull_now (WgSync *self)
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   self->pull_failed = FALSE;
+  self->more_to_fetch = FALSE;
   self->fetch_since = wg_store_get_cursor (self->store, &error);
   self->pull_start = self->fetch_since;
   if (wg_sync_status_get_state (self->status) != WG_SYNC_STATE_UP_TO_DATE ||

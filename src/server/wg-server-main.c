@@ -414,6 +414,7 @@ cmd_demo (int      argc,
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *now_s = NULL;
+  g_autofree char *seed_s = NULL;
   WgDemoOptions options = { 0, };
   WgDemoSummary summary = { 0, };
   const WgDemoAccount *accounts;
@@ -466,11 +467,27 @@ cmd_demo (int      argc,
   options.n_cases = (guint) cases;
   options.now = now;
   if (!wg_demo_generate (db, &options, &summary, error) || !wg_db_checkpoint (db, error))
-    return 1;
+    {
+      /* leave the directory as empty as it was, not half a township */
+      const char * const suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *path = db_path ();
+
+      g_clear_object (&db);
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+          g_unlink (file);
+        }
+      return 1;
+    }
 
   now_s = wg_rfc3339_format (now);
-  g_print (_("Created the demo township 马街镇 in %s (seed %" G_GINT64_FORMAT ", reference time %s) in %.1f s:\n"),
-           opt_data_dir, seed, now_s, g_timer_elapsed (timer, NULL));
+  seed_s = g_strdup_printf ("%" G_GINT64_FORMAT, seed);
+  /* Translators: the first %s is the township's name (马街镇), then the directory, the
+   * seed and the reference time */
+  g_print (_("Created the demo township %s in %s (seed %s, reference time %s) in %.1f s:\n"),
+           "马街镇", opt_data_dir, seed_s, now_s, g_timer_elapsed (timer, NULL));
   g_print (_("  %d villages, %d groups, %d grids covering %.1f km², %d households, %u accounts\n"),
            WG_DEMO_N_VILLAGES, WG_DEMO_N_GROUPS, WG_DEMO_N_GRIDS, summary.area_km2,
            WG_DEMO_N_HOUSEHOLDS, summary.n_accounts);
@@ -479,8 +496,9 @@ cmd_demo (int      argc,
   g_print ("\n%s\n", _("Sign in with (demo passwords, documented in docs/demo.md):"));
   accounts = wg_demo_get_accounts (&n_accounts);
   for (guint i = 0; i < n_accounts; i++)
-    g_print ("  %-18s %-20s %-13s %s\n", accounts[i].username, accounts[i].password,
-             accounts[i].role, accounts[i].description);
+    g_print ("  %s%*s %-20s %-13s %s\n", accounts[i].username,
+             (int) (18 - g_utf8_strlen (accounts[i].username, -1)), "",   /* "…" is one column */
+             accounts[i].password, accounts[i].role, accounts[i].description);
   return 0;
 }
 
