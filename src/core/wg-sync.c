@@ -44,7 +44,10 @@ struct _WgSync
 
   /* Pull */
   gboolean                 fetching;
+  guint                    parsing;
   guint                    applying;
+  gint64                   apply_since;    /* where the next page to write must begin */
+  GPtrArray               *parsed;         /* pages parsed, waiting for their turn */
   gboolean                 pull_again;
   gboolean                 pull_failed;
   gboolean                 more_to_fetch;
@@ -92,6 +95,10 @@ typedef struct
   gboolean   has_more;
   GPtrArray *changes;
 } Page;
+
+/* Where a pull's time goes, for G_MESSAGES_DEBUG=WgSync: microseconds over all pulls. */
+static gssize parse_us;
+static gssize apply_us;
 
 static void pull_step   (WgSync *self);
 static void push_step   (WgSync *self);
@@ -519,7 +526,10 @@ parse_page_thread (GTask        *task,
   GBytes *bytes = task_data;
   gint64 since = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "since"));
   GError *error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
   Page *page = parse_page (bytes, since, &error);
+
+  g_atomic_pointer_add (&parse_us, g_get_monotonic_time () - t0);
 
   if (page == NULL)
     g_task_return_error (task, error);
@@ -535,6 +545,12 @@ typedef struct
   Page   *page;
 } ApplyData;
 
+typedef struct
+{
+  WgSync *sync;
+  gint64  since;
+} FetchData;
+
 static void
 apply_data_free (gpointer data)
 {
@@ -545,12 +561,26 @@ apply_data_free (gpointer data)
   g_free (apply);
 }
 
+static gboolean apply_page_changes (WgStoreTxn *txn, ApplyData *apply, GError **error);
+
 static gboolean
 apply_checked_cb (WgStoreTxn  *txn,
                   gpointer     data,
                   GError     **error)
 {
   ApplyData *apply = data;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = apply_page_changes (txn, apply, error);
+
+  g_atomic_pointer_add (&apply_us, g_get_monotonic_time () - t0);
+  return ok;
+}
+
+static gboolean
+apply_page_changes (WgStoreTxn  *txn,
+                    ApplyData   *apply,
+                    GError     **error)
+{
   g_autoptr(GError) local_error = NULL;
   g_autofree char *next = NULL;
   gint64 cursor = wg_store_get_cursor (apply->sync->store, &local_error);
@@ -594,6 +624,8 @@ pull_finished (WgSync *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
+  g_debug ("pull done: parsing %.2f s, writing %.2f s (totals since start)",
+           parse_us / 1e6, apply_us / 1e6);
   self->pull_failures = 0;
   wg_sync_status_set_error (self->status, NULL);
   wg_sync_status_set_connected (self->status, TRUE);
@@ -648,10 +680,44 @@ page_applied_cb (GObject      *object,
     }
 
   update_progress (self);
-  if (self->more_to_fetch && !self->fetching && !self->pull_failed)
+  if (self->pull_failed)
+    return;
+  if (self->more_to_fetch)
     pull_step (self);
-  else if (!self->fetching && self->applying == 0 && !self->pull_failed)
+  else if (!self->fetching && self->parsing == 0 && self->applying == 0 && self->parsed->len == 0)
     pull_finished (self);
+}
+
+/* Hands parsed pages to the writer strictly in feed order: two pages may finish parsing in
+ * either order, but each must start where the previous one ended. */
+static void
+write_ready_pages (WgSync *self)
+{
+  gboolean found = TRUE;
+
+  while (found)
+    {
+      found = FALSE;
+      for (guint i = 0; i < self->parsed->len; i++)
+        {
+          Page *page = g_ptr_array_index (self->parsed, i);
+          ApplyData *apply;
+
+          if (page->since != self->apply_since)
+            continue;
+
+          g_ptr_array_steal_index (self->parsed, i);
+          self->apply_since = page->next;
+          apply = g_new0 (ApplyData, 1);
+          apply->sync = g_object_ref (self);
+          apply->page = page;
+          self->applying++;
+          wg_store_write_async (self->store, apply_checked_cb, apply, apply_data_free,
+                                self->cancellable, page_applied_cb, g_object_ref (self));
+          found = TRUE;
+          break;
+        }
+    }
 }
 
 static void
@@ -661,14 +727,18 @@ page_parsed_cb (GObject      *object,
 {
   g_autoptr(WgSync) self = user_data;
   g_autoptr(GError) error = NULL;
-  ApplyData *apply;
   Page *page;
 
   page = g_task_propagate_pointer (G_TASK (result), &error);
-  self->fetching = FALSE;
+  self->parsing--;
   if (page == NULL)
     {
       pull_failed (self, error);
+      return;
+    }
+  if (self->pull_failed || !self->running)
+    {
+      page_free (page);
       return;
     }
 
@@ -680,21 +750,59 @@ page_parsed_cb (GObject      *object,
       g_hash_table_insert (self->received_per_kind, g_strdup (change->kind), GSIZE_TO_POINTER (n + 1));
     }
 
-  self->fetch_since = page->next;
+  /* The cursor peeked from the page's tail must be the one its parse found. */
+  if (g_object_get_data (G_OBJECT (result), "peeked") != NULL &&
+      GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (result), "peeked-next")) != (gsize) page->next)
+    {
+      g_autoptr(GError) mismatch = g_error_new (WG_API_ERROR, WG_API_ERROR_BAD_REPLY,
+                                                _("The server’s list of changes could not be read (%s). Nothing was changed here; Wangge will try again."),
+                                                _("the cursor went backwards"));
+      page_free (page);
+      pull_failed (self, mismatch);
+      return;
+    }
+  if (g_object_get_data (G_OBJECT (result), "peeked") == NULL)
+    {
+      self->fetch_since = page->next;
+      self->more_to_fetch = page->has_more;
+    }
   self->known_head = MAX (self->known_head, page->next);
-  self->more_to_fetch = page->has_more;
 
-  apply = g_new0 (ApplyData, 1);
-  apply->sync = g_object_ref (self);
-  apply->page = page;
-  self->applying++;
-  wg_store_write_async (self->store, apply_checked_cb, apply, apply_data_free,
-                        self->cancellable, page_applied_cb, g_object_ref (self));
+  g_ptr_array_add (self->parsed, page);
+  write_ready_pages (self);
 
-  /* Fetch the next page while this one is written, but never run more than two pages ahead
-   * of the writer: pages waiting in memory as JSON trees are large. */
-  if (self->more_to_fetch && self->applying < 3)
+  if (self->more_to_fetch)
     pull_step (self);
+}
+
+/* The feed ends "…],"next":N,"has_more":B}": reading that tail lets the next request start
+ * while this page is still being parsed. FALSE when the tail does not look like that; the
+ * parse then decides. */
+static gboolean
+peek_cursor (GBytes   *bytes,
+             gint64   *out_next,
+             gboolean *out_has_more)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *tail = g_strndup (data + (size > 80 ? size - 80 : 0), MIN (size, 80));
+  const char *next = g_strrstr (tail, "],\"next\":");
+  const char *more = g_strrstr (tail, ",\"has_more\":");
+  char *end = NULL;
+
+  if (next == NULL || more == NULL || more < next)
+    return FALSE;
+  *out_next = g_ascii_strtoll (next + strlen ("],\"next\":"), &end, 10);
+  if (end != more)
+    return FALSE;
+  more += strlen (",\"has_more\":");
+  if (g_str_has_prefix (more, "true}"))
+    *out_has_more = TRUE;
+  else if (g_str_has_prefix (more, "false}"))
+    *out_has_more = FALSE;
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static void
@@ -702,38 +810,67 @@ page_fetched_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(WgSync) self = user_data;
+  FetchData *fetch = user_data;
+  g_autoptr(WgSync) self = fetch->sync;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GTask) task = NULL;
+  gint64 since = fetch->since;
+  gint64 next = 0;
+  gboolean has_more = FALSE;
 
+  g_free (fetch);
+  self->fetching = FALSE;
   bytes = wg_api_get_bytes_finish (WG_API (object), result, &error);
   if (bytes == NULL)
     {
-      self->fetching = FALSE;
       pull_failed (self, error);
       return;
     }
+  if (self->pull_failed || !self->running)
+    return;
 
   task = g_task_new (self, self->cancellable, page_parsed_cb, g_object_ref (self));
   g_task_set_source_tag (task, page_fetched_cb);
-  g_object_set_data (G_OBJECT (task), "since", GSIZE_TO_POINTER (self->fetch_since));
+  g_object_set_data (G_OBJECT (task), "since", GSIZE_TO_POINTER (since));
   g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  if (peek_cursor (bytes, &next, &has_more) && next >= since)
+    {
+      g_object_set_data (G_OBJECT (task), "peeked", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (task), "peeked-next", GSIZE_TO_POINTER (next));
+      self->fetch_since = next;
+      self->more_to_fetch = has_more;
+    }
+  else
+    self->more_to_fetch = FALSE;
+
+  self->parsing++;
   g_task_run_in_thread (task, parse_page_thread);
+
+  /* The next page travels while this one is parsed. */
+  if (self->more_to_fetch)
+    pull_step (self);
 }
 
 static void
 pull_step (WgSync *self)
 {
   g_autofree char *path = NULL;
+  FetchData *fetch;
 
-  if (!self->running || self->fetching || self->pull_failed)
+  /* Never more than three pages between the network and the writer: pages waiting in memory
+   * as JSON trees are large. */
+  if (!self->running || self->fetching || self->pull_failed ||
+      self->parsing + self->parsed->len + self->applying >= 3)
     return;
 
   self->fetching = TRUE;
+  fetch = g_new0 (FetchData, 1);
+  fetch->sync = g_object_ref (self);
+  fetch->since = self->fetch_since;
   path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%u",
                           self->fetch_since, self->page_size);
-  wg_api_get_bytes_async (self->api, path, self->cancellable, page_fetched_cb, g_object_ref (self));
+  wg_api_get_bytes_async (self->api, path, self->cancellable, page_fetched_cb, fetch);
 }
 
 /* Starts a pull from the stored cursor, unless one is under way (then one more follows). */
@@ -746,7 +883,7 @@ wg_sync_pull_now (WgSync *self)
 
   if (!self->running)
     return;
-  if (self->fetching || self->applying > 0)
+  if (self->fetching || self->parsing > 0 || self->applying > 0)
     {
       self->pull_again = TRUE;
       return;
@@ -756,6 +893,8 @@ wg_sync_pull_now (WgSync *self)
   self->pull_failed = FALSE;
   self->more_to_fetch = FALSE;
   self->fetch_since = wg_store_get_cursor (self->store, &error);
+  self->apply_since = self->fetch_since;
+  g_ptr_array_set_size (self->parsed, 0);
   self->pull_start = self->fetch_since;
   if (wg_sync_status_get_state (self->status) != WG_SYNC_STATE_UP_TO_DATE ||
       self->known_head > self->fetch_since)
@@ -1295,7 +1434,8 @@ wg_sync_stop (WgSync *self)
         soup_websocket_connection_close (self->live, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       g_clear_object (&self->live);
     }
-  self->fetching = FALSE;
+  /* In-flight callbacks still come (cancelled) and settle the counters themselves. */
+  g_ptr_array_set_size (self->parsed, 0);
   self->pushing = FALSE;
 }
 
@@ -1337,6 +1477,7 @@ wg_sync_finalize (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->status);
   g_clear_pointer (&self->received_per_kind, g_hash_table_unref);
+  g_clear_pointer (&self->parsed, g_ptr_array_unref);
 
   G_OBJECT_CLASS (wg_sync_parent_class)->finalize (object);
 }
@@ -1378,6 +1519,7 @@ wg_sync_init (WgSync *self)
   self->page_size = DEFAULT_PAGE_SIZE;
   self->live_enabled = TRUE;
   self->received_per_kind = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->parsed = g_ptr_array_new_with_free_func (page_free);
 }
 
 WgSync *
