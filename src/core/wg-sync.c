@@ -19,6 +19,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "wg-sync.h"
 
@@ -626,6 +629,10 @@ pull_finished (WgSync *self)
 
   g_debug ("pull done: parsing %.2f s, writing %.2f s (totals since start)",
            parse_us / 1e6, apply_us / 1e6);
+#ifdef __GLIBC__
+  /* A first sync passes hundreds of MB of page trees through malloc; give them back. */
+  malloc_trim (0);
+#endif
   self->pull_failures = 0;
   wg_sync_status_set_error (self->status, NULL);
   wg_sync_status_set_connected (self->status, TRUE);
