@@ -1603,6 +1603,99 @@ wg_store_read_row (WgStore     *self,
   return rc == SQLITE_ROW;
 }
 
+/* --- figures for the map -------------------------------------------------------------------- */
+
+static char *
+rfc3339 (GDateTime *when)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (when);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+GHashTable *
+wg_store_case_counts_by_grid (WgStore    *self,
+                              GDateTime  *now,
+                              GError    **error)
+{
+  /* Open: not closed, rejected or merged. Overdue: still being handled (not yet resolved) past
+   * its deadline. Timestamps are RFC 3339 in UTC, so text order is time order. */
+  static const char sql[] =
+    "SELECT grid_id,"
+    "  sum (coalesce (local_state, state) NOT IN ('closed', 'rejected', 'merged')),"
+    "  sum (coalesce (local_state, state) NOT IN ('closed', 'rejected', 'merged', 'resolved', 'verified')"
+    "       AND deadline IS NOT NULL AND deadline < ?1),"
+    "  sum (reported_at >= ?2),"
+    "  sum (reported_at >= ?3)"
+    " FROM cases WHERE grid_id IS NOT NULL GROUP BY grid_id";
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDateTime) week = g_date_time_add_days (now, -7);
+  g_autoptr(GDateTime) month = g_date_time_add_days (now, -30);
+  g_autofree char *now_s = rfc3339 (now);
+  g_autofree char *week_s = rfc3339 (week);
+  g_autofree char *month_s = rfc3339 (month);
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+
+  if (!(stmt = reader_prepare (self, sql, &conn, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, now_s, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, week_s, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, month_s, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int *values = g_new (int, 4);
+
+      for (int i = 0; i < 4; i++)
+        values[i] = sqlite3_column_int (stmt, i + 1);
+      g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), values);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+
+  return g_steal_pointer (&counts);
+}
+
+/* Every record of @kind (not cases), parsed: for small kinds such as grids and assignments. */
+GPtrArray *
+wg_store_list_records (WgStore     *self,
+                       const char  *kind,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+
+  if (!(stmt = reader_prepare (self, "SELECT body FROM records WHERE kind = ?1", &conn, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (records, json_object_ref (json_node_get_object (node)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+
+  return g_steal_pointer (&records);
+}
+
 /* --- GObject --------------------------------------------------------------------------------- */
 
 static void

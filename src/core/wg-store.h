@@ -164,6 +164,14 @@ gboolean      wg_store_read_row        (WgStore             *self,
                                         guint               *out_pending,
                                         GError             **error);
 
+/* Per grid: open, overdue, reported in the last 7 and 30 days (four ints in one array). */
+GHashTable   *wg_store_case_counts_by_grid (WgStore         *self,
+                                        GDateTime           *now,
+                                        GError             **error);
+GPtrArray    *wg_store_list_records    (WgStore             *self,
+                                        const char          *kind,
+                                        GError             **error);
+
 const char * const *wg_store_kinds     (void);
 
 char         *wg_fts_prepare_text      (const char          *text);

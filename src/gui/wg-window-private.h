@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "wg-login-page.h"
+#include "wg-map-page.h"
 #include "wg-session.h"
 #include "wg-window.h"
 
@@ -37,6 +38,7 @@ struct _WgWindow
   GtkLabel               *sync_popover_detail;
   GtkLabel               *sync_popover_error;
   GtkListBox             *outbox_list;
+  WgMapPage              *map_page;
 
   /* Owned */
   GSettings              *settings;
