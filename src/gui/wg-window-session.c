@@ -338,7 +338,8 @@ signed_in_cb (GObject      *object,
   note_first_sync (self);
   update_sync_status (self);
 
-  if (keyring_warning != NULL)
+  /* The demo's sign-in lasts as long as the demo: nothing to keep. */
+  if (keyring_warning != NULL && g_getenv ("WANGGE_DEMO_PASSWORD") == NULL)
     offer_token_file (self, keyring_warning);
 }
 
