@@ -11,17 +11,14 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <gdk/x11/gdkx.h>
 #include <locale.h>
-#include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
 #include "wg-application.h"
 #include "wg-preferences-dialog.h"
 #include "wg-test-server.h"
+#include "wg-test-ui.h"
 #include "wg-window.h"
-
-typedef gboolean (*Condition) (gpointer data);
 
 static const char * const sections[] = { "map", "dispatch", "assignments", "dashboard", "tasks" };
 
@@ -31,146 +28,6 @@ static char *lang;
 static WgTestServer *server;
 
 #define IS_ZH (g_str_has_prefix (lang, "zh"))
-
-/* --- waiting and input ----------------------------------------------------------------------- */
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-/* Lets animations and redraws finish before a screenshot. */
-static void
-settle (guint ms)
-{
-  wait_for (never, NULL, ms);
-}
-
-/* GTK 4.18 deprecates its X11 API, but XTest input is the only way to press real keys on the
- * headless display, so the test alone uses it. */
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-
-static Display *
-xdisplay (void)
-{
-  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
-}
-
-static Window
-xid_of (GtkWidget *widget)
-{
-  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
-}
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-static void
-focus_window (GtkWidget *widget)
-{
-  /* There is no window manager under the test display: hand the keyboard over ourselves. */
-  XSetInputFocus (xdisplay (), xid_of (widget), RevertToPointerRoot, CurrentTime);
-  XFlush (xdisplay ());
-  settle (100);
-}
-
-static void
-press_keys (const KeySym *keys,
-            guint         n_keys)
-{
-  Display *dpy = xdisplay ();
-
-  for (guint i = 0; i < n_keys; i++)
-    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keys[i]), True, CurrentTime);
-  for (guint i = n_keys; i > 0; i--)
-    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keys[i - 1]), False, CurrentTime);
-  XFlush (dpy);
-}
-
-#define PRESS(...) G_STMT_START { \
-    const KeySym keys_[] = { __VA_ARGS__ }; \
-    press_keys (keys_, G_N_ELEMENTS (keys_)); \
-  } G_STMT_END
-
-static void
-click_widget (GtkWidget *widget)
-{
-  Display *dpy = xdisplay ();
-  GtkNative *native = gtk_widget_get_native (widget);
-  graphene_rect_t bounds;
-  double sx, sy;
-  int rx, ry;
-  Window child;
-
-  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
-                         (int) (sx + bounds.origin.x + bounds.size.width / 2),
-                         (int) (sy + bounds.origin.y + bounds.size.height / 2),
-                         &rx, &ry, &child);
-
-  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
-  XFlush (dpy);
-  settle (50);
-  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
-  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
-  XFlush (dpy);
-}
-
-/* --- screenshots ----------------------------------------------------------------------------- */
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("WANGGE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL)
-    return;
-
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("%s-%s.png", name, lang);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* --- conditions ------------------------------------------------------------------------------ */
 
@@ -366,7 +223,7 @@ type_into_row (guint       index,
 static void
 test_shell (void)
 {
-  static const KeySym digits[] = { XK_1, XK_2, XK_3, XK_4, XK_5 };
+  static const guint digits[] = { XK_1, XK_2, XK_3, XK_4, XK_5 };
   AdwNavigationSplitView *split;
   GtkWidget *dialog;
   GtkWidget *row;
@@ -385,57 +242,57 @@ test_shell (void)
   window = WG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
-  g_assert_true (wait_for (window_is_drawn, NULL, 5000));
-  focus_window (GTK_WIDGET (window));
-  settle (300);
+  g_assert_true (wg_test_wait_for (window_is_drawn, NULL, 5000));
+  wg_test_focus_window (GTK_WIDGET (window));
+  wg_test_settle (300);
 
   /* First start: the sign-in page, in the language of the session. */
-  g_assert_true (wait_for (page_is, (gpointer) "login", 2000));
-  settle (300);
-  screenshot (GTK_WIDGET (window), "login");
+  g_assert_true (wg_test_wait_for (page_is, (gpointer) "login", 2000));
+  wg_test_settle (300);
+  wg_test_screenshot (GTK_WIDGET (window), "login", lang);
 
   /* A wrong password is said plainly and nothing else happens. */
   type_into_row (0, server->url);
   type_into_row (1, "dispatcher");
   type_into_row (2, "not-the-password");
-  settle (100);
-  PRESS (XK_Return);
-  g_assert_true (wait_for (label_shows_text, named_label ("login-error"), 5000));
+  wg_test_settle (100);
+  WG_TEST_PRESS (XK_Return);
+  g_assert_true (wg_test_wait_for (label_shows_text, named_label ("login-error"), 5000));
   g_assert_cmpstr (visible_page (), ==, "login");
   g_test_message ("login error: %s", gtk_label_get_label (named_label ("login-error")));
   g_assert_nonnull (strstr (gtk_label_get_label (named_label ("login-error")), IS_ZH ? "密码" : "password"));
-  settle (300);
-  screenshot (GTK_WIDGET (window), "login-error");
+  wg_test_settle (300);
+  wg_test_screenshot (GTK_WIDGET (window), "login-error", lang);
 
   /* The right one signs in. There is no keyring under the test display, so Wangge says so and
    * offers a private file; the person declines here. */
   type_into_row (2, WG_TEST_DISPATCHER_PASSWORD);
-  settle (100);
-  PRESS (XK_Return);
-  g_assert_true (wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ALERT_DIALOG), 10000));
-  settle (400);
-  screenshot (GTK_WIDGET (window), "no-keyring");
-  focus_window (GTK_WIDGET (window));
-  PRESS (XK_Escape);
-  g_assert_true (wait_for (no_dialog_open, NULL, 2000));
+  wg_test_settle (100);
+  WG_TEST_PRESS (XK_Return);
+  g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ALERT_DIALOG), 10000));
+  wg_test_settle (400);
+  wg_test_screenshot (GTK_WIDGET (window), "no-keyring", lang);
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Escape);
+  g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 2000));
 
   /* The township's data arrives and the sections show. */
-  g_assert_true (wait_for (sync_state_is, GINT_TO_POINTER (WG_SYNC_STATE_UP_TO_DATE), 20000));
-  g_assert_true (wait_for (page_is, (gpointer) "main", 5000));
+  g_assert_true (wg_test_wait_for (sync_state_is, GINT_TO_POINTER (WG_SYNC_STATE_UP_TO_DATE), 20000));
+  g_assert_true (wg_test_wait_for (page_is, (gpointer) "main", 5000));
   g_assert_cmpstr (visible_page_title (), ==, IS_ZH ? "派单调度" : "Dispatch");
   g_assert_cmpstr (wg_window_get_section (window), ==, "dispatch");
   g_assert_cmpstr (gtk_label_get_label (named_label ("sync-label")), ==, IS_ZH ? "已是最新" : "Up to date");
-  focus_window (GTK_WIDGET (window));
+  wg_test_focus_window (GTK_WIDGET (window));
 
   /* Every section by its shortcut, Ctrl+1…5. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
       g_autofree char *name = g_strconcat ("section-", sections[i], NULL);
 
-      PRESS (XK_Control_L, digits[i]);
-      g_assert_true (wait_for (section_is, (gpointer) sections[i], 2000));
-      settle (400);
-      screenshot (GTK_WIDGET (window), name);
+      WG_TEST_PRESS (XK_Control_L, digits[i]);
+      g_assert_true (wg_test_wait_for (section_is, (gpointer) sections[i], 2000));
+      wg_test_settle (400);
+      wg_test_screenshot (GTK_WIDGET (window), name, lang);
     }
 
   /* Every section by the sidebar, starting from the last one so each click changes it. */
@@ -443,108 +300,108 @@ test_shell (void)
     {
       row = find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, sections[i]);
       g_assert_nonnull (row);
-      click_widget (row);
-      g_assert_true (wait_for (section_is, (gpointer) sections[i], 2000));
+      wg_test_click_widget (row);
+      g_assert_true (wg_test_wait_for (section_is, (gpointer) sections[i], 2000));
     }
 
   /* Preferences by Ctrl+comma: a wrong address is explained and not saved, a right one is. */
-  PRESS (XK_Control_L, XK_comma);
-  g_assert_true (wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_PREFERENCES_DIALOG), 2000));
+  WG_TEST_PRESS (XK_Control_L, XK_comma);
+  g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_PREFERENCES_DIALOG), 2000));
   dialog = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
   row = find_descendant (dialog, ADW_TYPE_ENTRY_ROW, NULL);
   g_assert_nonnull (row);
   gtk_widget_grab_focus (row);
   gtk_editable_set_text (GTK_EDITABLE (row), "ftp://files.example.org");
-  settle (100);
-  PRESS (XK_Return);
+  wg_test_settle (100);
+  WG_TEST_PRESS (XK_Return);
   {
     GtkWidget *label = find_descendant (dialog, GTK_TYPE_LABEL, "server-error");
 
     g_assert_nonnull (label);
-    g_assert_true (wait_for (widget_visible, label, 2000));
+    g_assert_true (wg_test_wait_for (widget_visible, label, 2000));
     g_assert_true (strstr (gtk_label_get_label (GTK_LABEL (label)), "ftp") != NULL);
     g_assert_true (gtk_widget_has_css_class (row, "error"));
-    settle (300);
-    screenshot (GTK_WIDGET (window), "preferences-error");
+    wg_test_settle (300);
+    wg_test_screenshot (GTK_WIDGET (window), "preferences-error", lang);
 
     gtk_editable_set_text (GTK_EDITABLE (row), "10.0.0.5:8443");
-    settle (100);
-    PRESS (XK_Return);
-    g_assert_true (wait_for (settings_string_is, saved, 2000));
+    wg_test_settle (100);
+    WG_TEST_PRESS (XK_Return);
+    g_assert_true (wg_test_wait_for (settings_string_is, saved, 2000));
     g_assert_false (gtk_widget_get_visible (label));
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "https://10.0.0.5:8443");
-    settle (300);
-    screenshot (GTK_WIDGET (window), "preferences");
+    wg_test_settle (300);
+    wg_test_screenshot (GTK_WIDGET (window), "preferences", lang);
   }
-  PRESS (XK_Escape);
-  if (!wait_for (no_dialog_open, NULL, 1000))
+  WG_TEST_PRESS (XK_Escape);
+  if (!wg_test_wait_for (no_dialog_open, NULL, 1000))
     g_test_message ("first Escape kept the dialog open");
-  PRESS (XK_Escape);
-  g_assert_true (wait_for (no_dialog_open, NULL, 2000));
+  WG_TEST_PRESS (XK_Escape);
+  g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 2000));
 
   /* The sync popover: who is signed in where, when it last synced. */
   {
     GtkWidget *button = find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "sync-button");
 
-    click_widget (button);
-    g_assert_true (wait_for (popover_open, button, 2000));
-    settle (300);
+    wg_test_click_widget (button);
+    g_assert_true (wg_test_wait_for (popover_open, button, 2000));
+    wg_test_settle (300);
     /* A popover is a surface of its own: take its picture, not the window's. */
-    screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), "sync-popover");
-    PRESS (XK_Escape);
-    settle (200);
+    wg_test_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), "sync-popover", lang);
+    WG_TEST_PRESS (XK_Escape);
+    wg_test_settle (200);
   }
 
   /* The link goes: a banner says since when, and that work goes on. */
   wg_test_server_kill (server);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
-  g_assert_true (wait_for (banner_revealed, NULL, 10000));
+  g_assert_true (wg_test_wait_for (banner_revealed, NULL, 10000));
   g_assert_true (sync_state_is (GINT_TO_POINTER (WG_SYNC_STATE_OFFLINE)));
-  settle (400);
-  screenshot (GTK_WIDGET (window), "offline");
+  wg_test_settle (400);
+  wg_test_screenshot (GTK_WIDGET (window), "offline", lang);
 
   /* About, from the primary menu's action. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_DIALOG), 2000));
-  settle (500);
-  screenshot (GTK_WIDGET (window), "about");
-  focus_window (GTK_WIDGET (window));
-  PRESS (XK_Escape);
-  g_assert_true (wait_for (no_dialog_open, NULL, 2000));
+  g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_DIALOG), 2000));
+  wg_test_settle (500);
+  wg_test_screenshot (GTK_WIDGET (window), "about", lang);
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Escape);
+  g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 2000));
 
   /* The shortcuts window by Ctrl+?, closed by Escape. */
-  focus_window (GTK_WIDGET (window));
-  PRESS (XK_Control_L, XK_Shift_L, XK_slash);
-  g_assert_true (wait_for (shortcuts_window_open, NULL, 3000));
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Control_L, XK_Shift_L, XK_slash);
+  g_assert_true (wg_test_wait_for (shortcuts_window_open, NULL, 3000));
   shortcuts = find_shortcuts_window ();
-  settle (500);
-  screenshot (GTK_WIDGET (shortcuts), "shortcuts");
-  focus_window (GTK_WIDGET (shortcuts));
-  PRESS (XK_Escape);
-  g_assert_true (wait_for (shortcuts_window_closed, NULL, 2000));
+  wg_test_settle (500);
+  wg_test_screenshot (GTK_WIDGET (shortcuts), "shortcuts", lang);
+  wg_test_focus_window (GTK_WIDGET (shortcuts));
+  WG_TEST_PRESS (XK_Escape);
+  g_assert_true (wg_test_wait_for (shortcuts_window_closed, NULL, 2000));
 
   /* Narrow widths collapse the sidebar; the section stays. */
-  focus_window (GTK_WIDGET (window));
-  PRESS (XK_Control_L, XK_2);
-  g_assert_true (wait_for (section_is, (gpointer) "dispatch", 2000));
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Control_L, XK_2);
+  g_assert_true (wg_test_wait_for (section_is, (gpointer) "dispatch", 2000));
   split = ADW_NAVIGATION_SPLIT_VIEW (find_descendant (GTK_WIDGET (window), ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL));
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 720);
-  g_assert_true (wait_for (split_view_collapsed, split, 3000));
-  settle (500);
-  screenshot (GTK_WIDGET (window), "narrow");
+  g_assert_true (wg_test_wait_for (split_view_collapsed, split, 3000));
+  wg_test_settle (500);
+  wg_test_screenshot (GTK_WIDGET (window), "narrow", lang);
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
-  settle (500);
+  wg_test_settle (500);
 
   /* Dark mode. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  settle (500);
-  screenshot (GTK_WIDGET (window), "dark");
+  wg_test_settle (500);
+  wg_test_screenshot (GTK_WIDGET (window), "dark", lang);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Ctrl+Q quits and the last section is remembered for the next start. */
-  focus_window (GTK_WIDGET (window));
-  PRESS (XK_Control_L, XK_q);
-  g_assert_true (wait_for (app_has_no_windows, NULL, 3000));
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Control_L, XK_q);
+  g_assert_true (wg_test_wait_for (app_has_no_windows, NULL, 3000));
   {
     const char *last[2] = { "last-section", "dispatch" };
 

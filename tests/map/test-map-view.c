@@ -12,57 +12,20 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <gdk/x11/gdkx.h>
 #include <locale.h>
-#include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
 #include <sqlite3.h>
 
 #include "map-grids.h"
 #include "wg-map-view.h"
+#include "wg-test-ui.h"
 #include "wg-mbtiles-source.h"
 
 /* The demo township's size: 30 × 30 = 900 grids in 12 villages around 104.3°E 24.9°N. */
 static const MapGridsSpec township = { 30, 30, 104.3, 24.9, 0.01, 4, 3, 7 };
 
 static const char *lang;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (guint ms)
-{
-  wait_for (never, NULL, ms);
-}
 
 static gboolean
 is_drawn (gpointer data)
@@ -80,89 +43,6 @@ static gboolean
 string_set (gpointer data)
 {
   return *(char **) data != NULL;
-}
-
-/* GTK 4.18 deprecates its X11 API, but XTest input is the only way to make real clicks on the
- * headless display, so the test alone uses it. */
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-
-static Display *
-xdisplay (void)
-{
-  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
-}
-
-static Window
-xid_of (GtkWidget *widget)
-{
-  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
-}
-
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-static void
-click_at (GtkWidget *widget,
-          double     x,
-          double     y)
-{
-  Display *dpy = xdisplay ();
-  GtkNative *native = gtk_widget_get_native (widget);
-  graphene_point_t point;
-  double sx, sy;
-  int rx, ry;
-  Window child;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
-                         (int) round (sx + point.x), (int) round (sy + point.y), &rx, &ry, &child);
-
-  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
-  XFlush (dpy);
-  settle (80);
-  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
-  XFlush (dpy);
-  settle (30);
-  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
-  XFlush (dpy);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("WANGGE_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL)
-    return;
-
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  /* A widget waiting for a new allocation (fonts loading, a panel opening) paints nothing:
-   * try again after the next frames. */
-  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
-    {
-      if (attempt > 0)
-        settle (20);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("%s-%s.png", name, lang);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* Every AdwActionRow subtitle under @root, "title=subtitle" per line. */
@@ -269,13 +149,13 @@ test_view (void)
   wg_map_view_set_grids (view, G_LIST_MODEL (grids));
   g_signal_connect (view, "grid-activated", G_CALLBACK (grid_activated_cb), &activated);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_drawn, window, 5000));
+  g_assert_true (wg_test_wait_for (is_drawn, window, 5000));
 
   layer = wg_map_view_get_grid_layer (view);
   viewport = shumate_map_get_viewport (wg_map_view_get_map (view));
-  g_assert_true (wait_for (layer_complete, layer, 5000));
-  settle (300);
-  screenshot (window, "map-overview");
+  g_assert_true (wg_test_wait_for (layer_complete, layer, 5000));
+  wg_test_settle (300);
+  wg_test_screenshot (window, "map-overview", lang);
 
   /* The whole township is framed. */
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >, 10);
@@ -288,13 +168,13 @@ test_view (void)
   g_assert_true (wg_polygon_contains (wg_map_grid_get_boundary (grid), lon, lat));
   shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (layer), lat, lon, &x, &y);
   g_assert_true (wg_grid_layer_grid_at (layer, x, y) == grid);
-  click_at (GTK_WIDGET (layer), x, y);
-  g_assert_true (wait_for (string_set, &activated, 3000));
+  wg_test_click_at (GTK_WIDGET (layer), x, y);
+  g_assert_true (wg_test_wait_for (string_set, &activated, 3000));
   g_assert_cmpstr (activated, ==, expected_id);
   g_assert_true (wg_map_view_get_selected_grid (view) == grid);
 
   /* The panel says what the grid knows. */
-  settle (300);
+  wg_test_settle (300);
   collect_rows (GTK_WIDGET (view), panel);
   g_test_message ("panel:\n%s", panel->str);
   g_assert_nonnull (strstr (panel->str, wg_map_grid_get_code (grid)));
@@ -303,7 +183,7 @@ test_view (void)
   g_assert_nonnull (strstr (panel->str, expect_households));
   g_assert_cmpstr (wg_map_grid_get_code (grid), ==, "530324104006007");
   g_assert_cmpstr (wg_map_grid_get_name (grid), ==, "水井村第7网格");
-  screenshot (window, "map-grid-panel");
+  wg_test_screenshot (window, "map-grid-panel", lang);
 
   /* A live change recolours the grid and updates the open panel. */
   {
@@ -328,10 +208,10 @@ test_view (void)
 
           wg_map_view_set_metric (view, m);
           g_assert_cmpint (wg_grid_layer_get_metric (layer), ==, m);
-          settle (100);
-          g_assert_true (wait_for (layer_complete, layer, 5000));
-          settle (200);
-          screenshot (window, name);
+          wg_test_settle (100);
+          g_assert_true (wg_test_wait_for (layer_complete, layer, 5000));
+          wg_test_settle (200);
+          wg_test_screenshot (window, name, lang);
         }
     }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
@@ -343,11 +223,11 @@ test_view (void)
   g_assert_nonnull (grid);
   g_assert_cmpstr (wg_map_grid_get_name (grid), ==, "普鲁村第3网格");
   g_assert_true (wg_map_view_get_selected_grid (view) == grid);
-  settle (1500);
+  wg_test_settle (1500);
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >=, 14);
-  g_assert_true (wait_for (layer_complete, layer, 5000));
-  settle (300);
-  screenshot (window, "map-search-zoomed");
+  g_assert_true (wg_test_wait_for (layer_complete, layer, 5000));
+  wg_test_settle (300);
+  wg_test_screenshot (window, "map-search-zoomed", lang);
 
   /* And by part of a name. */
   grid = wg_map_view_search (view, "鸡街村第12网格");
@@ -369,10 +249,10 @@ test_view (void)
     wg_map_view_set_base_map (view, map_source);
     g_assert_true (wg_map_view_get_base_map (view) == map_source);
     wg_map_view_show_all (view, FALSE);
-    settle (800);
-    g_assert_true (wait_for (layer_complete, layer, 5000));
-    settle (300);
-    screenshot (window, "map-mbtiles");
+    wg_test_settle (800);
+    g_assert_true (wg_test_wait_for (layer_complete, layer, 5000));
+    wg_test_settle (300);
+    wg_test_screenshot (window, "map-mbtiles", lang);
     wg_map_view_set_base_map (view, NULL);
     g_assert_null (wg_map_view_get_base_map (view));
     g_remove (path);

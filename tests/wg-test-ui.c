@@ -1,0 +1,167 @@
+/* wg-test-ui.c — waiting, real X input and screenshots for the UI tests
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Input goes through the X server (XTest), so shortcuts and clicks are the ones a person
+ * makes, not calls into our code. Screenshots are the widget as GTK renders it, saved in
+ * $WANGGE_SCREENSHOT_DIR as NAME-LANG.png.
+ */
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <X11/extensions/XTest.h>
+
+#include "wg-test-ui.h"
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds or @timeout_ms pass; returns whether it held. */
+gboolean
+wg_test_wait_for (WgTestCondition condition,
+                  gpointer        data,
+                  guint           timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets redraws and animations finish. */
+void
+wg_test_settle (guint ms)
+{
+  wg_test_wait_for (never, NULL, ms);
+}
+
+/* GTK 4.18 deprecates its X11 API, but XTest input is the only way to press real keys on the
+ * headless display, so the tests alone use it. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static Display *
+xdisplay (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+static Window
+xid_of (GtkWidget *widget)
+{
+  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+void
+wg_test_focus_window (GtkWidget *widget)
+{
+  /* There is no window manager under the test display: hand the keyboard over ourselves. */
+  XSetInputFocus (xdisplay (), xid_of (widget), RevertToPointerRoot, CurrentTime);
+  XFlush (xdisplay ());
+  wg_test_settle (100);
+}
+
+/* Presses the keys in order, releases them in reverse: a chord such as Ctrl+Shift+/. */
+void
+wg_test_press_keys (const guint *keysyms,
+                    guint        n_keys)
+{
+  Display *dpy = xdisplay ();
+
+  for (guint i = 0; i < n_keys; i++)
+    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keysyms[i]), True, CurrentTime);
+  for (guint i = n_keys; i > 0; i--)
+    XTestFakeKeyEvent (dpy, XKeysymToKeycode (dpy, keysyms[i - 1]), False, CurrentTime);
+  XFlush (dpy);
+}
+
+/* A left click at (@x, @y) in @widget's coordinates. */
+void
+wg_test_click_at (GtkWidget *widget,
+                  double     x,
+                  double     y)
+{
+  Display *dpy = xdisplay ();
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double sx, sy;
+  int rx, ry;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
+                         (int) round (sx + point.x), (int) round (sy + point.y), &rx, &ry, &child);
+
+  XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
+  XFlush (dpy);
+  wg_test_settle (80);
+  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
+  XFlush (dpy);
+  wg_test_settle (30);
+  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
+  XFlush (dpy);
+}
+
+void
+wg_test_click_widget (GtkWidget *widget)
+{
+  wg_test_click_at (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
+}
+
+void
+wg_test_screenshot (GtkWidget  *widget,
+                    const char *name,
+                    const char *lang)
+{
+  const char *dir = g_getenv ("WANGGE_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (widget);
+  /* A widget waiting for a new allocation (fonts loading, a panel opening) paints nothing:
+   * try again after the next frames. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      if (attempt > 0)
+        wg_test_settle (20);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%s.png", name, lang);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
