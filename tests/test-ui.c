@@ -26,6 +26,7 @@ static WgApplication *app;
 static WgWindow *window;
 static char *lang;
 static WgTestServer *server;
+static GPtrArray *case_ids;
 
 #define IS_ZH (g_str_has_prefix (lang, "zh"))
 
@@ -195,6 +196,18 @@ banner_revealed (gpointer data)
 }
 
 static gboolean
+toast_shown (gpointer data)
+{
+  GtkWidget *overlay = find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
+
+  for (GtkWidget *child = overlay ? gtk_widget_get_first_child (overlay) : NULL; child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget") && gtk_widget_get_mapped (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 popover_open (gpointer data)
 {
   GtkMenuButton *button = data;
@@ -232,7 +245,8 @@ test_shell (void)
 
   server = wg_test_server_new ();
   wg_test_server_start (server);
-  wg_test_server_seed (server, 12, 20, NULL);
+  case_ids = g_ptr_array_new_with_free_func (g_free);
+  wg_test_server_seed (server, 12, 20, case_ids);
 
   app = wg_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
@@ -352,6 +366,24 @@ test_shell (void)
     wg_test_settle (200);
   }
 
+  /* An action the server refuses (closing a case that was only reported) is said at once,
+   * naming the case, and the case stays as the server has it. */
+  {
+    WgSession *session = wg_application_get_session (app);
+    g_autoptr(JsonObject) record = wg_store_get_record (wg_session_get_store (session), "cases",
+                                                        case_ids->pdata[0], NULL);
+
+    g_assert_nonnull (record);
+    wg_sync_take_action_async (wg_session_get_sync (session), case_ids->pdata[0], "close", NULL,
+                               json_object_get_int_member (record, "version"), "closed", NULL, NULL, NULL);
+    g_assert_true (wg_test_wait_for (toast_shown, NULL, 10000));
+    wg_test_settle (400);
+    wg_test_screenshot (GTK_WIDGET (window), "refused", lang);
+    g_clear_pointer (&record, json_object_unref);
+    record = wg_store_get_record (wg_session_get_store (session), "cases", case_ids->pdata[0], NULL);
+    g_assert_cmpstr (json_object_get_string_member (record, "state"), ==, "reported");
+  }
+
   /* The link goes: a banner says since when, and that work goes on. */
   wg_test_server_kill (server);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
@@ -411,6 +443,7 @@ test_shell (void)
   window = NULL;
   g_clear_object (&app);
   g_clear_pointer (&server, wg_test_server_free);
+  g_clear_pointer (&case_ids, g_ptr_array_unref);
 }
 
 int

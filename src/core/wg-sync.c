@@ -213,14 +213,20 @@ set_failure (WgSync       *self,
     wg_sync_status_set_state (self->status, WG_SYNC_STATE_ERROR);
 }
 
+/* Actions still to be sent; refused ones wait for the person, not the network, and are
+ * counted apart in the outbox. */
 static void
 update_pending (WgSync *self)
 {
-  g_autoptr(GError) error = NULL;
-  guint pending = wg_store_count_outbox (self->store, &error);
+  g_autoptr(GPtrArray) items = wg_store_list_outbox (self->store, NULL);
+  guint pending = 0;
 
-  if (error == NULL)
-    wg_sync_status_set_pending (self->status, pending);
+  if (items == NULL)
+    return;
+  for (guint i = 0; i < items->len; i++)
+    if (((WgOutboxItem *) items->pdata[i])->state == WG_OUTBOX_PENDING)
+      pending++;
+  wg_sync_status_set_pending (self->status, pending);
 }
 
 static void
@@ -1080,9 +1086,11 @@ push_step (WgSync *self)
   for (guint i = 0; i < items->len && item == NULL; i++)
     if (((WgOutboxItem *) items->pdata[i])->state == WG_OUTBOX_PENDING)
       item = g_ptr_array_steal_index (items, i);
-  wg_sync_status_set_pending (self->status, items->len + (item != NULL ? 1 : 0));
   if (item == NULL)
-    return;
+    {
+      update_pending (self);
+      return;
+    }
 
   body = json_from_string (item->payload, NULL);
   if (g_str_equal (item->action, "create"))

@@ -39,6 +39,7 @@ struct _WgWindow
   GtkLabel               *sync_popover_error;
   GtkListBox             *outbox_list;
   WgMapPage              *map_page;
+  AdwToastOverlay        *toast_overlay;
 
   /* Owned */
   GSettings              *settings;

@@ -437,6 +437,45 @@ sync_now_action (GtkWidget  *widget,
     wg_sync_pull_now (wg_session_get_sync (self->session));
 }
 
+/* The server refused an action from the outbox: say which case, which action and why, at
+ * once; the case is already back in the server's state. */
+static void
+action_refused_cb (WgSync     *sync,
+                   const char *case_id,
+                   const char *action,
+                   const char *message,
+                   WgWindow   *self)
+{
+  g_autoptr(JsonObject) record = NULL;
+  g_autofree char *title = NULL;
+  const char *number = NULL;
+  AdwToast *toast;
+
+  if (case_id != NULL && wg_session_get_store (self->session) != NULL)
+    record = wg_store_get_record (wg_session_get_store (self->session), "cases", case_id, NULL);
+  if (record != NULL && json_object_has_member (record, "number"))
+    number = json_object_get_string_member (record, "number");
+
+  /* Translators: "Dispatch 2026-000123 was refused: <the server's reason>" */
+  title = g_strdup_printf (_("%s %s was refused: %s"), wg_label_case_action (action),
+                           number != NULL ? number : "", message);
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-sync-status");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_sync_status_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  WgWindow *self = WG_WINDOW (widget);
+
+  gtk_menu_button_popup (self->sync_button);
+}
+
 static void
 session_signed_in_notify_cb (WgWindow *self)
 {
@@ -444,6 +483,14 @@ session_signed_in_notify_cb (WgWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", wg_session_get_signed_in (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", wg_session_get_signed_in (self->session));
+  if (wg_session_get_sync (self->session) != NULL &&
+      !g_object_get_data (G_OBJECT (wg_session_get_sync (self->session)), "wg-window-watched"))
+    {
+      g_object_set_data (G_OBJECT (wg_session_get_sync (self->session)), "wg-window-watched", GINT_TO_POINTER (TRUE));
+      g_signal_connect_object (wg_session_get_sync (self->session), "action-refused",
+                               G_CALLBACK (action_refused_cb), self, 0);
+    }
+
   /* The sections read the cache of whoever is signed in, and nothing once nobody is. */
   wg_map_page_set_store (self->map_page, wg_session_get_signed_in (self->session) ? store : NULL);
 
@@ -479,11 +526,13 @@ _wg_window_session_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_popover_error);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, map_page);
+  gtk_widget_class_bind_template_child (widget_class, WgWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, login_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_popover_show_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync-status", NULL, show_sync_status_action);
 }
 
 void
