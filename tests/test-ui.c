@@ -15,7 +15,9 @@
 #include <X11/keysym.h>
 
 #include "wg-application.h"
+#include "wg-dispatch-page.h"
 #include "wg-preferences-dialog.h"
+#include "wg-record-list.h"
 #include "wg-test-server.h"
 #include "wg-test-ui.h"
 #include "wg-window.h"
@@ -195,6 +197,20 @@ banner_revealed (gpointer data)
   return banner != NULL && adw_banner_get_revealed (ADW_BANNER (banner));
 }
 
+static WgDispatchPage *
+dispatch_page (void)
+{
+  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+}
+
+static gboolean
+queue_has (gpointer data)
+{
+  GListModel *cases = wg_dispatch_page_get_cases (dispatch_page ());
+
+  return cases != NULL && g_list_model_get_n_items (cases) == GPOINTER_TO_UINT (data);
+}
+
 static gboolean
 toast_shown (gpointer data)
 {
@@ -296,6 +312,41 @@ test_shell (void)
   g_assert_cmpstr (visible_page_title (), ==, IS_ZH ? "派单调度" : "Dispatch");
   g_assert_cmpstr (wg_window_get_section (window), ==, "dispatch");
   g_assert_cmpstr (gtk_label_get_label (named_label ("sync-label")), ==, IS_ZH ? "已是最新" : "Up to date");
+  wg_test_focus_window (GTK_WIDGET (window));
+
+  /* The queue: the 20 reported cases are new, newest first; search narrows them as one types. */
+  g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (20), 5000));
+  g_assert_cmpstr (wg_dispatch_page_get_view (dispatch_page ()), ==, "new");
+  {
+    g_autoptr(WgRecord) first = g_list_model_get_item (wg_dispatch_page_get_cases (dispatch_page ()), 0);
+    GtkWidget *search = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, NULL);
+    GtkWidget *to_dispatch = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, "to-dispatch");
+
+    g_assert_cmpstr (wg_record_get_string (first, "number"), ==, "2026-000020");
+    wg_test_settle (400);
+    wg_test_screenshot (GTK_WIDGET (window), "dispatch-queue", lang);
+
+    WG_TEST_PRESS (GDK_KEY_Control_L, GDK_KEY_f);
+    wg_test_settle (100);
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+      /* Ctrl+F puts the cursor in the search. */
+      g_assert_true (focus == search || (focus != NULL && gtk_widget_is_ancestor (focus, search)));
+    }
+    gtk_editable_set_text (GTK_EDITABLE (search), "000007");
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (1), 5000));
+    wg_test_settle (300);
+    wg_test_screenshot (GTK_WIDGET (window), "dispatch-search", lang);
+    gtk_editable_set_text (GTK_EDITABLE (search), "");
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (20), 5000));
+
+    /* Nothing is accepted yet: the "to dispatch" view is empty and says so. */
+    wg_test_click_widget (to_dispatch);
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (0), 5000));
+    wg_dispatch_page_set_view (dispatch_page (), "new");
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (20), 5000));
+  }
   wg_test_focus_window (GTK_WIDGET (window));
 
   /* Every section by its shortcut, Ctrl+1…5. */

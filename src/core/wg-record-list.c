@@ -129,6 +129,8 @@ struct _WgRecordList
   WgStore      *store;
   char         *kind;
   char         *order_by;
+  char         *where;
+  char         *param;
   GArray       *rowids;
   GHashTable   *cache;          /* rowid → WgRecord */
   GHashTable   *changed_ids;    /* ids reported changed since the last reload */
@@ -155,6 +157,8 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   char *kind;
+  char *where;
+  char *param;
   char *order_by;
 } ReloadData;
 
@@ -164,6 +168,8 @@ reload_data_free (gpointer data)
   ReloadData *reload = data;
 
   g_free (reload->kind);
+  g_free (reload->where);
+  g_free (reload->param);
   g_free (reload->order_by);
   g_free (reload);
 }
@@ -177,7 +183,8 @@ reload_thread (GTask        *task,
   WgRecordList *self = source_object;
   ReloadData *reload = task_data;
   GError *error = NULL;
-  GArray *rowids = wg_store_list_rowids (self->store, reload->kind, reload->order_by, &error);
+  GArray *rowids = wg_store_list_rowids (self->store, reload->kind, reload->where, reload->param,
+                                         reload->order_by, &error);
 
   if (rowids == NULL)
     g_task_return_error (task, error);
@@ -314,6 +321,8 @@ start_reload (WgRecordList *self)
   reload = g_new0 (ReloadData, 1);
   reload->kind = g_strdup (self->kind);
   reload->order_by = g_strdup (self->order_by);
+  reload->where = g_strdup (self->where);
+  reload->param = g_strdup (self->param);
   task = g_task_new (self, self->cancellable, reloaded_cb, changed_rowids);
   g_task_set_source_tag (task, start_reload);
   g_task_set_task_data (task, reload, reload_data_free);
@@ -440,6 +449,8 @@ wg_record_list_finalize (GObject *object)
   g_clear_pointer (&self->changed_ids, g_hash_table_unref);
   g_clear_pointer (&self->kind, g_free);
   g_clear_pointer (&self->order_by, g_free);
+  g_clear_pointer (&self->where, g_free);
+  g_clear_pointer (&self->param, g_free);
 
   G_OBJECT_CLASS (wg_record_list_parent_class)->finalize (object);
 }
@@ -539,4 +550,33 @@ wg_record_list_reload (WgRecordList *self)
 
   g_hash_table_remove_all (self->cache);
   start_reload (self);
+}
+
+/* Shows only the records matching @where (SQL written in code; ?2 in it is @param, which may
+ * be what a person typed). NULL shows all. */
+void
+wg_record_list_set_filter (WgRecordList *self,
+                           const char   *where,
+                           const char   *param)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  if (g_strcmp0 (self->where, where) == 0 && g_strcmp0 (self->param, param) == 0)
+    return;
+
+  g_set_str (&self->where, where);
+  g_set_str (&self->param, param);
+  start_reload (self);
+}
+
+/* Tells views that every row may read differently (names they show changed elsewhere), while
+ * the rows themselves stay: views rebind them and keep their place. */
+void
+wg_record_list_rebind (WgRecordList *self)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  g_hash_table_remove_all (self->cache);
+  if (self->rowids->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, self->rowids->len, self->rowids->len);
 }

@@ -1485,40 +1485,69 @@ wg_store_search_cases (WgStore     *self,
 
 /* --- rows for list models ------------------------------------------------------------------- */
 
-/* The rowids of every record of @kind in the order of @order_by, an SQL expression over the
- * row's columns (cases) or its JSON body (other kinds). @order_by comes from code, never from
- * what a person typed: it is part of the statement. */
+/* Binds ?1 (the kind, for the records table) and ?2 (@param), as the statement uses them. */
+static sqlite3_stmt *
+prepare_filtered (ReaderConn  *conn,
+                  const char  *sql,
+                  const char  *kind,
+                  const char  *param,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int index;
+
+  if (sqlite3_prepare_v2 (conn->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+  if ((index = sqlite3_bind_parameter_index (stmt, "?1")) > 0)
+    sqlite3_bind_text (stmt, index, kind, -1, SQLITE_TRANSIENT);
+  if ((index = sqlite3_bind_parameter_index (stmt, "?2")) > 0)
+    sqlite3_bind_text (stmt, index, param != NULL ? param : "", -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+static char *
+filtered_sql (const char *select,
+              const char *kind,
+              const char *where,
+              const char *order_by)
+{
+  gboolean cases = g_str_equal (kind, "cases");
+
+  return g_strdup_printf ("SELECT %s FROM %s WHERE %s AND (%s)%s%s%s",
+                          select, cases ? "cases" : "records", cases ? "?1 = ?1" : "kind = ?1",
+                          where != NULL ? where : "1",
+                          order_by != NULL ? " ORDER BY " : "", order_by != NULL ? order_by : "",
+                          order_by != NULL ? ", rowid" : "");
+}
+
+/* The rowids of the records of @kind that match @where, in the order of @order_by. Both are
+ * SQL written in code, never what a person typed: what a person typed goes in @param, bound
+ * as ?2. Cases filter on their columns, other kinds on their JSON body. */
 GArray *
 wg_store_list_rowids (WgStore     *self,
                       const char  *kind,
+                      const char  *where,
+                      const char  *param,
                       const char  *order_by,
                       GError     **error)
 {
   g_autofree char *sql = NULL;
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   ReaderConn *conn;
-  sqlite3_stmt *stmt = NULL;
-  gboolean cases;
+  sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (WG_IS_STORE (self), NULL);
   g_return_val_if_fail (is_known_kind (kind), NULL);
 
-  cases = g_str_equal (kind, "cases");
-  sql = g_strdup_printf ("SELECT rowid FROM %s%s ORDER BY %s%srowid",
-                         cases ? "cases" : "records", cases ? "" : " WHERE kind = ?1",
-                         order_by != NULL ? order_by : "", order_by != NULL ? ", " : "");
-
-  if ((conn = get_reader (self, error)) == NULL)
+  sql = filtered_sql ("rowid", kind, where, order_by);
+  if ((conn = get_reader (self, error)) == NULL ||
+      (stmt = prepare_filtered (conn, sql, kind, param, error)) == NULL)
     return NULL;
-  /* Orders vary per model: prepared here, not cached. */
-  if (sqlite3_prepare_v2 (conn->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (error, conn->db, DOING_READ);
-      return NULL;
-    }
-  if (!cases)
-    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
@@ -1530,6 +1559,33 @@ wg_store_list_rowids (WgStore     *self,
   sqlite3_finalize (stmt);
 
   return rc == SQLITE_DONE ? g_steal_pointer (&rowids) : NULL;
+}
+
+gint64
+wg_store_count_where (WgStore     *self,
+                      const char  *kind,
+                      const char  *where,
+                      const char  *param,
+                      GError     **error)
+{
+  g_autofree char *sql = NULL;
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (WG_IS_STORE (self), -1);
+  g_return_val_if_fail (is_known_kind (kind), -1);
+
+  sql = filtered_sql ("count(*)", kind, where, NULL);
+  if ((conn = get_reader (self, error)) == NULL ||
+      (stmt = prepare_filtered (conn, sql, kind, param, error)) == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    set_sqlite_error (error, conn->db, DOING_READ);
+  sqlite3_finalize (stmt);
+  return count;
 }
 
 gint64

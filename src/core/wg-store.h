@@ -149,7 +149,14 @@ GStrv         wg_store_search_cases    (WgStore             *self,
 
 GArray       *wg_store_list_rowids     (WgStore             *self,
                                         const char          *kind,
+                                        const char          *where,
+                                        const char          *param,
                                         const char          *order_by,
+                                        GError             **error);
+gint64        wg_store_count_where     (WgStore             *self,
+                                        const char          *kind,
+                                        const char          *where,
+                                        const char          *param,
                                         GError             **error);
 gint64        wg_store_rowid_for       (WgStore             *self,
                                         const char          *kind,

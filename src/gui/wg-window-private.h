@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "wg-dispatch-page.h"
 #include "wg-login-page.h"
 #include "wg-map-page.h"
 #include "wg-session.h"
@@ -39,6 +40,7 @@ struct _WgWindow
   GtkLabel               *sync_popover_error;
   GtkListBox             *outbox_list;
   WgMapPage              *map_page;
+  WgDispatchPage         *dispatch_page;
   AdwToastOverlay        *toast_overlay;
 
   /* Owned */

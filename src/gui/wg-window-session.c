@@ -493,6 +493,7 @@ session_signed_in_notify_cb (WgWindow *self)
 
   /* The sections read the cache of whoever is signed in, and nothing once nobody is. */
   wg_map_page_set_store (self->map_page, wg_session_get_signed_in (self->session) ? store : NULL);
+  wg_dispatch_page_set_store (self->dispatch_page, wg_session_get_signed_in (self->session) ? store : NULL);
 
   if (store != NULL && !g_object_get_data (G_OBJECT (store), "wg-window-watched"))
     {
@@ -509,6 +510,7 @@ _wg_window_session_class_init (GtkWidgetClass *widget_class)
 {
   g_type_ensure (WG_TYPE_LOGIN_PAGE);
   g_type_ensure (WG_TYPE_MAP_PAGE);
+  g_type_ensure (WG_TYPE_DISPATCH_PAGE);
 
   gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_icon);
@@ -526,6 +528,7 @@ _wg_window_session_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, WgWindow, sync_popover_error);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, map_page);
+  gtk_widget_class_bind_template_child (widget_class, WgWindow, dispatch_page);
   gtk_widget_class_bind_template_child (widget_class, WgWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, login_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_popover_show_cb);

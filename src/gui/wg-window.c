@@ -94,6 +94,30 @@ sidebar_row_activated_cb (WgWindow      *self,
   adw_navigation_split_view_set_show_content (self->split_view, TRUE);
 }
 
+/* Ctrl+F searches in the section shown, wherever the focus is: the queue's search in
+ * Dispatch, the grid search on the map. */
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WgWindow *self = WG_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+  GtkWidget *target;
+
+  if (g_strcmp0 (self->section, "dispatch") == 0)
+    gtk_widget_activate_action (page, "dispatch.search", NULL);
+  else if (g_strcmp0 (self->section, "map") == 0 &&
+           (target = gtk_widget_get_first_child (page)) != NULL)
+    {
+      /* The map page holds a stack whose "map" child is the map view. */
+      GtkWidget *view = gtk_stack_get_child_by_name (GTK_STACK (target), "map");
+
+      if (view != NULL)
+        gtk_widget_activate_action (view, "map.search", NULL);
+    }
+}
+
 static gboolean
 wg_window_close_request (GtkWindow *window)
 {
@@ -217,6 +241,9 @@ wg_window_class_init (WgWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.section", "section");
 
   _wg_window_session_class_init (widget_class);
+
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (section_order); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,

@@ -1,0 +1,146 @@
+/* wg-case-views.c — the dispatcher's views of the queue, and how a deadline reads
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The views are SQL over the cache's cases table, on the state a dispatcher sees (the
+ * optimistic one while an action waits), so a case moves to its next view the moment it is
+ * acted on. Pure functions: the tests check them without a display.
+ */
+#define G_LOG_DOMAIN "WgCaseViews"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "wg-case-views.h"
+
+#define EFFECTIVE "coalesce (local_state, state)"
+#define OPEN EFFECTIVE " NOT IN ('closed', 'rejected', 'merged')"
+#define NOW "strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static const WgCaseView views[] = {
+  { "new", N_("New"), EFFECTIVE " = 'reported'" },
+  { "to-dispatch", N_("To Dispatch"), EFFECTIVE " = 'accepted'" },
+  { "dispatched", N_("Not Claimed"), EFFECTIVE " = 'dispatched'" },
+  { "in-progress", N_("In Progress"), EFFECTIVE " IN ('claimed', 'in_progress')" },
+  { "to-verify", N_("To Verify"), EFFECTIVE " IN ('resolved', 'verified')" },
+  { "overdue", N_("Overdue"), EFFECTIVE " IN ('reported', 'accepted', 'dispatched', 'claimed', 'in_progress')"
+                              " AND deadline IS NOT NULL AND deadline < " NOW },
+  { "closed", N_("Closed"), EFFECTIVE " IN ('closed', 'rejected', 'merged', 'escalated')" },
+  { "all", N_("All Cases"), "1" },
+};
+
+const WgCaseView *
+wg_case_views_get (guint *n_views)
+{
+  g_return_val_if_fail (n_views != NULL, NULL);
+
+  *n_views = G_N_ELEMENTS (views);
+  return views;
+}
+
+const WgCaseView *
+wg_case_views_find (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    if (g_strcmp0 (views[i].id, id) == 0)
+      return &views[i];
+  return NULL;
+}
+
+const char *
+wg_case_view_get_title (const WgCaseView *view)
+{
+  g_return_val_if_fail (view != NULL, NULL);
+
+  return _(view->title);
+}
+
+/* Cases whose number, title, description or address match the FTS query bound as ?2. */
+const char *
+wg_case_search_where (void)
+{
+  return "rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?2)";
+}
+
+/* How long until a case's deadline, or how long past it, in words for the queue; "" for
+ * cases no longer being handled. Within a quarter of a day the deadline is approaching. */
+WgDeadlineState
+wg_case_deadline_state (const char  *state,
+                        const char  *deadline,
+                        GDateTime   *now,
+                        char       **out_text)
+{
+  g_autoptr(GDateTime) due = NULL;
+  GTimeSpan left;
+  gint64 minutes;
+  gboolean overdue;
+  int amount;
+
+  if (out_text != NULL)
+    *out_text = g_strdup ("");
+  if (deadline == NULL || state == NULL ||
+      g_strv_contains ((const char * const[]) { "resolved", "verified", "closed", "rejected", "merged", "escalated", NULL }, state))
+    return WG_DEADLINE_NONE;
+  if ((due = g_date_time_new_from_iso8601 (deadline, NULL)) == NULL)
+    return WG_DEADLINE_NONE;
+
+  left = g_date_time_difference (due, now);
+  overdue = left < 0;
+  minutes = (overdue ? -left : left) / G_TIME_SPAN_MINUTE;
+
+  if (out_text != NULL)
+    {
+      g_free (*out_text);
+      if (minutes < 60)
+        {
+          amount = (int) MAX (minutes, 1);
+          *out_text = overdue
+            ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute overdue", "%d minutes overdue", amount), amount)
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left", amount), amount);
+        }
+      else if (minutes < 48 * 60)
+        {
+          amount = (int) (minutes / 60);
+          *out_text = overdue
+            ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour overdue", "%d hours overdue", amount), amount)
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour left", "%d hours left", amount), amount);
+        }
+      else
+        {
+          amount = (int) (minutes / (24 * 60));
+          *out_text = overdue
+            ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day overdue", "%d days overdue", amount), amount)
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day left", "%d days left", amount), amount);
+        }
+    }
+
+  if (overdue)
+    return WG_DEADLINE_OVERDUE;
+  return minutes < 6 * 60 ? WG_DEADLINE_APPROACHING : WG_DEADLINE_OK;
+}
+
+const char *
+wg_label_urgency (const char *urgency)
+{
+  if (g_strcmp0 (urgency, "urgent") == 0)
+    return C_("urgency", "Urgent");
+  if (g_strcmp0 (urgency, "high") == 0)
+    return C_("urgency", "High");
+  if (g_strcmp0 (urgency, "low") == 0)
+    return C_("urgency", "Low");
+  return C_("urgency", "Normal");
+}
+
+const char *
+wg_label_source (const char *source)
+{
+  if (g_strcmp0 (source, "grid_patrol") == 0)
+    return _("Grid patrol");
+  if (g_strcmp0 (source, "citizen") == 0)
+    return _("Citizen");
+  if (g_strcmp0 (source, "hotline_12345") == 0)
+    return _("12345 hotline");
+  if (g_strcmp0 (source, "staff_on_behalf") == 0)
+    return _("Taken by phone");
+  return source != NULL ? source : "";
+}

@@ -1,0 +1,23 @@
+/* wg-dispatch-page.h — the dispatcher's queue over the local cache
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wg-store.h"
+
+G_BEGIN_DECLS
+
+#define WG_TYPE_DISPATCH_PAGE (wg_dispatch_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (WgDispatchPage, wg_dispatch_page, WG, DISPATCH_PAGE, AdwBin)
+
+void        wg_dispatch_page_set_store  (WgDispatchPage *self,
+                                         WgStore        *store);
+const char *wg_dispatch_page_get_view   (WgDispatchPage *self);
+void        wg_dispatch_page_set_view   (WgDispatchPage *self,
+                                         const char     *view_id);
+GListModel *wg_dispatch_page_get_cases  (WgDispatchPage *self);
+
+G_END_DECLS
