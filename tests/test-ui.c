@@ -197,6 +197,22 @@ banner_revealed (gpointer data)
   return banner != NULL && adw_banner_get_revealed (ADW_BANNER (banner));
 }
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return data != NULL && gtk_widget_get_mapped (data);
+}
+
+static gboolean
+case_state_is (gpointer data)
+{
+  const char **pair = data;
+  WgSession *session = wg_application_get_session (app);
+  g_autoptr(JsonObject) record = wg_store_get_record (wg_session_get_store (session), "cases", pair[0], NULL);
+
+  return record != NULL && g_strcmp0 (json_object_get_string_member (record, "state"), pair[1]) == 0;
+}
+
 static WgDispatchPage *
 dispatch_page (void)
 {
@@ -341,11 +357,32 @@ test_shell (void)
     gtk_editable_set_text (GTK_EDITABLE (search), "");
     g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (20), 5000));
 
-    /* Nothing is accepted yet: the "to dispatch" view is empty and says so. */
+    /* A click on a case shows it beside the queue with the actions the state machine allows
+     * a dispatcher; Accept is taken at once, shown as pending, and confirmed by the server. */
+    {
+      GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+      GtkWidget *detail = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
+      GtkWidget *accept;
+      const char *accepted[2] = { case_ids->pdata[19], "accepted" };
+
+      /* The newest case, at the top of the queue. */
+      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))), 0);
+      g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
+      accept = find_descendant (detail, GTK_TYPE_BUTTON, "accept");
+      g_assert_nonnull (accept);
+      g_assert_null (find_descendant (detail, GTK_TYPE_BUTTON, "close"));
+      wg_test_settle (400);
+      wg_test_screenshot (GTK_WIDGET (window), "case-detail", lang);
+      wg_test_click_widget (accept);
+      g_assert_true (wg_test_wait_for (case_state_is, accepted, 10000));
+      g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
+    }
+
+    /* The accepted case is waiting in "to dispatch". */
     wg_test_click_widget (to_dispatch);
-    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (0), 5000));
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (1), 5000));
     wg_dispatch_page_set_view (dispatch_page (), "new");
-    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (20), 5000));
+    g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
   }
   wg_test_focus_window (GTK_WIDGET (window));
 

@@ -22,6 +22,7 @@ struct _WgApi
 
   char         *base_url;
   char         *token;
+  char         *role;
   SoupSession  *session;
   GTlsDatabase *custom_ca;
 };
@@ -457,6 +458,13 @@ login_cb (GObject      *object,
     }
 
   wg_api_set_token (WG_API (object), json_node_get_string (token));
+  {
+    JsonNode *account = json_object_get_member (object_reply, "account");
+
+    if (account != NULL && JSON_NODE_HOLDS_OBJECT (account) &&
+        json_object_has_member (json_node_get_object (account), "role"))
+      g_set_str (&WG_API (object)->role, json_object_get_string_member (json_node_get_object (account), "role"));
+  }
   g_task_return_pointer (task, g_strdup (json_node_get_string (token)), g_free);
 }
 
@@ -574,6 +582,7 @@ wg_api_finalize (GObject *object)
   g_clear_object (&self->custom_ca);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->role, g_free);
 
   G_OBJECT_CLASS (wg_api_parent_class)->finalize (object);
 }
@@ -663,4 +672,14 @@ wg_api_get_session (WgApi *self)
   g_return_val_if_fail (WG_IS_API (self), NULL);
 
   return self->session;
+}
+
+/* The role of the account signed in with this client ("dispatcher", …), from the sign-in
+ * reply; NULL when it came from a saved token. */
+const char *
+wg_api_get_role (WgApi *self)
+{
+  g_return_val_if_fail (WG_IS_API (self), NULL);
+
+  return self->role;
 }

@@ -78,6 +78,8 @@ char        *wg_api_login_finish         (WgApi                *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 
+const char  *wg_api_get_role             (WgApi                *self);
+
 void         wg_api_connect_live_async   (WgApi                *self,
                                           GCancellable         *cancellable,
                                           GAsyncReadyCallback   callback,

@@ -28,6 +28,7 @@ struct _WgSession
   WgSync       *sync;
   char         *username;
   char         *server_url;
+  char         *role;
   gboolean      signed_in;
 };
 
@@ -53,6 +54,7 @@ typedef struct
 {
   char    *server_url;
   char    *username;
+  char    *role;
   char    *token;
   char    *keyring_warning;
   WgStore *store;
@@ -65,6 +67,7 @@ sign_in_free (gpointer data)
 
   g_free (sign_in->server_url);
   g_free (sign_in->username);
+  g_free (sign_in->role);
   g_free (sign_in->token);
   g_free (sign_in->keyring_warning);
   g_clear_object (&sign_in->store);
@@ -124,6 +127,7 @@ become_signed_in (WgSession  *self,
   g_set_object (&self->api, api);
   g_set_str (&self->server_url, sign_in->server_url);
   g_set_str (&self->username, sign_in->username);
+  g_set_str (&self->role, sign_in->role);
 
   self->sync = wg_sync_new (self->store, self->api, self->status);
   g_signal_connect (self->sync, "auth-required", G_CALLBACK (auth_required_cb), self);
@@ -144,6 +148,14 @@ wipe_cb (WgStoreTxn  *txn,
 {
   return wg_store_txn_wipe (txn, error) &&
          wg_store_txn_set_value (txn, "identity", data, error);
+}
+
+static gboolean
+set_role_cb (WgStoreTxn  *txn,
+             gpointer     data,
+             GError     **error)
+{
+  return wg_store_txn_set_value (txn, "role", data, error);
 }
 
 static void
@@ -174,6 +186,21 @@ open_cache_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+
+  /* The role decides which actions the client offers: from the sign-in reply, kept in the
+   * cache for the next start with a saved token. */
+  if (sign_in->role != NULL)
+    {
+      g_autofree char *role = g_strdup (sign_in->role);
+
+      if (!wg_store_write_sync (store, set_role_cb, role, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  else
+    sign_in->role = wg_store_get_value (store, "role", NULL);
 
   sign_in->store = g_steal_pointer (&store);
   g_task_return_boolean (task, TRUE);
@@ -247,6 +274,7 @@ logged_in_cb (GObject      *object,
       g_object_unref (task);
       return;
     }
+  sign_in->role = g_strdup (wg_api_get_role (WG_API (object)));
 
   wg_credentials_store_async (sign_in->server_url, sign_in->username, sign_in->token,
                               self->token_in_file ? file : NULL,
@@ -483,6 +511,7 @@ wg_session_finalize (GObject *object)
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->role, g_free);
 
   G_OBJECT_CLASS (wg_session_parent_class)->finalize (object);
 }
@@ -640,4 +669,12 @@ wg_session_set_token_in_file (WgSession *self,
   g_return_if_fail (WG_IS_SESSION (self));
 
   self->token_in_file = in_file;
+}
+
+const char *
+wg_session_get_role (WgSession *self)
+{
+  g_return_val_if_fail (WG_IS_SESSION (self), NULL);
+
+  return self->role;
 }

@@ -19,6 +19,7 @@ const char   *wg_session_get_data_dir      (WgSession           *self);
 gboolean      wg_session_get_signed_in     (WgSession           *self);
 const char   *wg_session_get_username      (WgSession           *self);
 const char   *wg_session_get_server_url    (WgSession           *self);
+const char   *wg_session_get_role          (WgSession           *self);
 WgSyncStatus *wg_session_get_sync_status   (WgSession           *self);
 WgSync       *wg_session_get_sync          (WgSession           *self);
 WgStore      *wg_session_get_store         (WgSession           *self);

@@ -493,7 +493,7 @@ session_signed_in_notify_cb (WgWindow *self)
 
   /* The sections read the cache of whoever is signed in, and nothing once nobody is. */
   wg_map_page_set_store (self->map_page, wg_session_get_signed_in (self->session) ? store : NULL);
-  wg_dispatch_page_set_store (self->dispatch_page, wg_session_get_signed_in (self->session) ? store : NULL);
+  wg_dispatch_page_set_session (self->dispatch_page, self->session);
 
   if (store != NULL && !g_object_get_data (G_OBJECT (store), "wg-window-watched"))
     {

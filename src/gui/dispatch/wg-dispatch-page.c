@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wg-case-machine.h"
 #include "wg-case-views.h"
 #include "wg-dispatch-page.h"
 #include "wg-labels.h"
@@ -27,9 +28,13 @@ struct _WgDispatchPage
   GtkStack       *content_stack;
   GtkColumnView  *column_view;
   AdwStatusPage  *empty_page;
+  GtkRevealer    *detail_revealer;
+  GtkBox         *detail_box;
 
   /* Owned */
+  WgSession      *session;
   WgStore        *store;
+  char           *selected_id;
   WgRecordList   *cases;
   GHashTable     *names;           /* record id → name */
   GHashTable     *count_labels;    /* view id → GtkLabel (borrowed) */
@@ -216,6 +221,9 @@ update_empty (WgDispatchPage *self)
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "list");
 }
 
+static void show_detail (WgDispatchPage *self,
+                         WgRecord       *record);
+
 static void
 items_changed_cb (GListModel     *model,
                   guint           position,
@@ -223,7 +231,13 @@ items_changed_cb (GListModel     *model,
                   guint           added,
                   WgDispatchPage *self)
 {
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  WgRecord *record = selection != NULL ? gtk_single_selection_get_selected_item (selection) : NULL;
+
   update_empty (self);
+  /* The case on show changed (an action confirmed, a team claimed it): show it as it is now. */
+  if (record != NULL && g_strcmp0 (wg_record_get_id (record), self->selected_id) == 0)
+    show_detail (self, record);
 }
 
 static void
@@ -437,6 +451,174 @@ populate_views (WgDispatchPage *self)
     }
 }
 
+/* --- the case's detail and its actions ------------------------------------------------------- */
+
+/* The actions offered here need nothing but a click; the ones that ask for a reason, a target
+ * or a deadline come with their dialogs. */
+static const WgCaseAction quick_actions[] = {
+  WG_CASE_ACTION_ACCEPT,
+  WG_CASE_ACTION_CLAIM,
+  WG_CASE_ACTION_START,
+  WG_CASE_ACTION_VERIFY,
+  WG_CASE_ACTION_CLOSE,
+};
+
+static void
+action_taken_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wg_sync_take_action_finish (WG_SYNC (object), result, &error))
+    g_warning ("Could not record the action: %s", error->message);
+}
+
+static void
+action_clicked_cb (GtkButton      *button,
+                   WgDispatchPage *self)
+{
+  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "action"));
+  WgRecord *record = g_object_get_data (G_OBJECT (self->detail_box), "record");
+  WgCaseState from;
+  const WgCaseTransition *transition;
+  WgSync *sync = self->session != NULL ? wg_session_get_sync (self->session) : NULL;
+
+  if (record == NULL || sync == NULL || !wg_case_state_from_string (wg_record_get_state (record), &from) ||
+      (transition = wg_case_machine_lookup (from, action)) == NULL)
+    return;
+
+  /* Shown at once as pending; the outbox sends it when it can, and a refusal says why. */
+  wg_sync_take_action_async (sync, wg_record_get_id (record), wg_case_action_to_string (action), NULL,
+                             wg_record_get_version (record), wg_case_state_to_string (transition->to),
+                             NULL, action_taken_cb, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+}
+
+static void
+add_field (GtkWidget  *group,
+           const char *title,
+           const char *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  adw_action_row_set_subtitle_selectable (ADW_ACTION_ROW (row), TRUE);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+static void
+show_detail (WgDispatchPage *self,
+             WgRecord       *record)
+{
+  JsonObject *json = record != NULL ? wg_record_get_json (record) : NULL;
+  GtkWidget *child;
+  GtkWidget *title;
+  GtkWidget *buttons;
+  GtkWidget *group;
+  WgCaseState state;
+  WgRole role = WG_ROLE_NONE;
+  g_autofree char *place = NULL;
+  g_autofree char *deadline = NULL;
+  g_autofree char *reported = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_box))) != NULL)
+    gtk_box_remove (self->detail_box, child);
+  g_object_set_data_full (G_OBJECT (self->detail_box), "record",
+                          record != NULL ? g_object_ref (record) : NULL, g_object_unref);
+  gtk_revealer_set_reveal_child (self->detail_revealer, json != NULL);
+  if (json == NULL)
+    return;
+
+  title = gtk_label_new (wg_record_get_string (record, "title"));
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "title-3");
+  gtk_box_append (self->detail_box, title);
+
+  /* The actions this user may take on this case now: the state machine decides. */
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  if (self->session != NULL && wg_session_get_role (self->session) != NULL)
+    wg_role_from_string (wg_session_get_role (self->session), &role);
+  if (wg_case_state_from_string (wg_record_get_state (record), &state) && !wg_record_get_pending (record))
+    for (guint i = 0; i < G_N_ELEMENTS (quick_actions); i++)
+      if (wg_case_machine_can (state, quick_actions[i], role))
+        {
+          GtkWidget *button = gtk_button_new_with_label (wg_label_case_action (wg_case_action_to_string (quick_actions[i])));
+
+          g_object_set_data (G_OBJECT (button), "action", GINT_TO_POINTER (quick_actions[i]));
+          gtk_widget_set_name (button, wg_case_action_to_string (quick_actions[i]));
+          if (gtk_widget_get_first_child (buttons) == NULL)
+            gtk_widget_add_css_class (button, "suggested-action");
+          g_signal_connect_object (button, "clicked", G_CALLBACK (action_clicked_cb), self, 0);
+          gtk_box_append (GTK_BOX (buttons), button);
+        }
+  if (gtk_widget_get_first_child (buttons) != NULL)
+    gtk_box_append (self->detail_box, buttons);
+  else
+    {
+      g_object_ref_sink (buttons);
+      g_object_unref (buttons);
+    }
+
+  group = adw_preferences_group_new ();
+  add_field (group, C_("column", "Number"), wg_record_get_string (record, "number"));
+  add_field (group, C_("column", "State"), wg_record_get_pending (record)
+             ? (place = g_strdup_printf (_("%s (waiting to be sent)"), wg_label_case_state (wg_record_get_state (record))))
+             : wg_label_case_state (wg_record_get_state (record)));
+  g_clear_pointer (&place, g_free);
+  add_field (group, C_("column", "Category"), name_of (self, wg_record_get_string (record, "category_id")));
+  place = g_strdup_printf (C_("place", "%s · %s"), name_of (self, wg_record_get_string (record, "village_id")),
+                           name_of (self, wg_record_get_string (record, "grid_id")));
+  add_field (group, C_("column", "Village and Grid"), place);
+  add_field (group, _("Address"), wg_record_get_string (record, "address"));
+  add_field (group, C_("column", "Source"), wg_label_source (wg_record_get_string (record, "source")));
+  reported = format_reported (wg_record_get_string (record, "created_at"));
+  add_field (group, C_("column", "Reported"), reported);
+  wg_case_deadline_state (wg_record_get_state (record), wg_record_get_string (record, "deadline"), now, &deadline);
+  add_field (group, C_("column", "Deadline"), deadline);
+  add_field (group, _("Description"), wg_record_get_string (record, "description"));
+  gtk_box_append (self->detail_box, group);
+
+  /* The timeline, oldest first: who did what, when. */
+  if (json_object_has_member (json, "timeline") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json, "timeline")))
+    {
+      JsonArray *timeline = json_object_get_array_member (json, "timeline");
+      GtkWidget *history = adw_preferences_group_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (history), _("Timeline"));
+      for (guint i = 0; i < json_array_get_length (timeline); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (timeline, i);
+          g_autofree char *when = format_reported (json_object_has_member (entry, "at") ? json_object_get_string_member (entry, "at") : NULL);
+          g_autofree char *what = g_strdup_printf (C_("timeline", "%s · %s"), when,
+                                                   wg_label_case_action (json_object_get_string_member (entry, "action")));
+          const char *who = json_object_has_member (entry, "actor_name") ? json_object_get_string_member (entry, "actor_name") : NULL;
+
+          add_field (history, what, who);
+        }
+      gtk_box_append (self->detail_box, history);
+    }
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection,
+                      GParamSpec         *pspec,
+                      WgDispatchPage     *self)
+{
+  WgRecord *record = gtk_single_selection_get_selected_item (selection);
+
+  g_set_str (&self->selected_id, record != NULL ? wg_record_get_id (record) : NULL);
+  show_detail (self, record);
+}
+
 /* --- GObject --------------------------------------------------------------------------------- */
 
 static void
@@ -452,7 +634,8 @@ wg_dispatch_page_dispose (GObject *object)
 {
   WgDispatchPage *self = WG_DISPATCH_PAGE (object);
 
-  wg_dispatch_page_set_store (self, NULL);
+  wg_dispatch_page_set_session (self, NULL);
+  g_clear_object (&self->session);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), WG_TYPE_DISPATCH_PAGE);
@@ -468,6 +651,7 @@ wg_dispatch_page_finalize (GObject *object)
   g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
   g_clear_pointer (&self->view_id, g_free);
+  g_clear_pointer (&self->selected_id, g_free);
 
   G_OBJECT_CLASS (wg_dispatch_page_parent_class)->finalize (object);
 }
@@ -487,6 +671,8 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_box);
   gtk_widget_class_bind_template_callback (widget_class, view_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
@@ -519,12 +705,17 @@ wg_dispatch_page_init (WgDispatchPage *self)
   update_empty (self);
 }
 
-/* Shows the cases of @store and follows its changes; NULL (signed out) empties the queue. */
+/* Shows the cases of the signed-in account and follows their changes; NULL (signed out)
+ * empties the queue. */
 void
-wg_dispatch_page_set_store (WgDispatchPage *self,
-                            WgStore        *store)
+wg_dispatch_page_set_session (WgDispatchPage *self,
+                              WgSession      *session)
 {
+  WgStore *store = session != NULL && wg_session_get_signed_in (session) ? wg_session_get_store (session) : NULL;
+
   g_return_if_fail (WG_IS_DISPATCH_PAGE (self));
+
+  g_set_object (&self->session, session);
 
   if (self->store == store)
     return;
@@ -537,6 +728,7 @@ wg_dispatch_page_set_store (WgDispatchPage *self,
   g_clear_object (&self->cases);
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_set_object (&self->store, store);
+  show_detail (self, NULL);
 
   if (store != NULL)
     {
@@ -547,6 +739,9 @@ wg_dispatch_page_set_store (WgDispatchPage *self,
       g_signal_connect (self->cases, "items-changed", G_CALLBACK (items_changed_cb), self);
       selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cases)));
       gtk_single_selection_set_autoselect (selection, FALSE);
+      gtk_single_selection_set_can_unselect (selection, TRUE);
+      gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+      g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, 0);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
       update_filter (self);
       g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);

@@ -5,7 +5,7 @@
 
 #include <adwaita.h>
 
-#include "wg-store.h"
+#include "wg-session.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WgDispatchPage, wg_dispatch_page, WG, DISPATCH_PAGE, AdwBin)
 
-void        wg_dispatch_page_set_store  (WgDispatchPage *self,
-                                         WgStore        *store);
+void        wg_dispatch_page_set_session (WgDispatchPage *self,
+                                         WgSession      *session);
 const char *wg_dispatch_page_get_view   (WgDispatchPage *self);
 void        wg_dispatch_page_set_view   (WgDispatchPage *self,
                                          const char     *view_id);
