@@ -15,6 +15,7 @@
 #include <X11/keysym.h>
 
 #include "wg-application.h"
+#include "wg-dispatch-dialog.h"
 #include "wg-dispatch-page.h"
 #include "wg-preferences-dialog.h"
 #include "wg-record-list.h"
@@ -381,6 +382,35 @@ test_shell (void)
     /* The accepted case is waiting in "to dispatch". */
     wg_test_click_widget (to_dispatch);
     g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (1), 5000));
+
+    /* Dispatch by typing: part of a grid's name, Enter. */
+    {
+      GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+      GtkWidget *detail = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
+      const char *dispatched[2] = { case_ids->pdata[19], "dispatched" };
+      GtkWidget *button;
+      GtkWidget *picker;
+      GtkWidget *target_search;
+
+      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))), 0);
+      g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
+      wg_test_settle (300);
+      button = find_descendant (detail, GTK_TYPE_BUTTON, "dispatch");
+      g_assert_nonnull (button);
+      g_assert_null (find_descendant (detail, GTK_TYPE_BUTTON, "accept"));
+      wg_test_click_widget (button);
+      g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_DISPATCH_DIALOG), 3000));
+      picker = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+      target_search = find_descendant (picker, GTK_TYPE_SEARCH_ENTRY, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (target_search), "第3网格");
+      wg_test_settle (500);
+      wg_test_screenshot (GTK_WIDGET (window), "dispatch-dialog", lang);
+      gtk_widget_grab_focus (target_search);
+      WG_TEST_PRESS (GDK_KEY_Return);
+      g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 3000));
+      g_assert_true (wg_test_wait_for (case_state_is, dispatched, 10000));
+      g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (0), 5000));
+    }
     wg_dispatch_page_set_view (dispatch_page (), "new");
     g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
   }

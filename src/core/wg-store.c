@@ -1719,6 +1719,38 @@ wg_store_case_counts_by_grid (WgStore    *self,
   return g_steal_pointer (&counts);
 }
 
+/* Open cases per assignee id: how loaded each team, village, grid or person is, shown where
+ * a dispatcher chooses whom to send a case to. */
+GHashTable *
+wg_store_open_load (WgStore  *self,
+                    GError  **error)
+{
+  static const char sql[] =
+    "SELECT assignee_id, count (*) FROM cases"
+    " WHERE assignee_id IS NOT NULL"
+    "   AND coalesce (local_state, state) IN ('dispatched', 'claimed', 'in_progress')"
+    " GROUP BY assignee_id";
+  g_autoptr(GHashTable) load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+
+  if (!(stmt = reader_prepare (self, sql, &conn, error)))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (load, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GINT_TO_POINTER (sqlite3_column_int (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+  return g_steal_pointer (&load);
+}
+
 /* Every record of @kind (not cases), parsed: for small kinds such as grids and assignments. */
 GPtrArray *
 wg_store_list_records (WgStore     *self,

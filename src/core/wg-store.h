@@ -175,6 +175,8 @@ gboolean      wg_store_read_row        (WgStore             *self,
 GHashTable   *wg_store_case_counts_by_grid (WgStore         *self,
                                         GDateTime           *now,
                                         GError             **error);
+GHashTable   *wg_store_open_load       (WgStore             *self,
+                                        GError             **error);
 GPtrArray    *wg_store_list_records    (WgStore             *self,
                                         const char          *kind,
                                         GError             **error);

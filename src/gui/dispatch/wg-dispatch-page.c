@@ -14,6 +14,7 @@
 
 #include "wg-case-machine.h"
 #include "wg-case-views.h"
+#include "wg-dispatch-dialog.h"
 #include "wg-dispatch-page.h"
 #include "wg-labels.h"
 #include "wg-record-list.h"
@@ -457,11 +458,22 @@ populate_views (WgDispatchPage *self)
  * or a deadline come with their dialogs. */
 static const WgCaseAction quick_actions[] = {
   WG_CASE_ACTION_ACCEPT,
+  WG_CASE_ACTION_DISPATCH,
   WG_CASE_ACTION_CLAIM,
   WG_CASE_ACTION_START,
   WG_CASE_ACTION_VERIFY,
   WG_CASE_ACTION_CLOSE,
+  WG_CASE_ACTION_REJECT,
+  WG_CASE_ACTION_REOPEN,
 };
+
+/* Actions that need a reason the dispatcher types. */
+static gboolean
+needs_reason (WgCaseAction action)
+{
+  return action == WG_CASE_ACTION_REJECT || action == WG_CASE_ACTION_REOPEN ||
+         action == WG_CASE_ACTION_RETURN || action == WG_CASE_ACTION_ESCALATE;
+}
 
 static void
 action_taken_cb (GObject      *object,
@@ -474,24 +486,112 @@ action_taken_cb (GObject      *object,
     g_warning ("Could not record the action: %s", error->message);
 }
 
+/* Takes @action on the case on show with @params: shown at once as pending; the outbox sends
+ * it when it can, and a refusal says why. */
 static void
-action_clicked_cb (GtkButton      *button,
-                   WgDispatchPage *self)
+take_action (WgDispatchPage *self,
+             WgCaseAction    action,
+             JsonObject     *params)
 {
-  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "action"));
   WgRecord *record = g_object_get_data (G_OBJECT (self->detail_box), "record");
-  WgCaseState from;
-  const WgCaseTransition *transition;
   WgSync *sync = self->session != NULL ? wg_session_get_sync (self->session) : NULL;
+  const WgCaseTransition *transition;
+  WgCaseState from;
 
   if (record == NULL || sync == NULL || !wg_case_state_from_string (wg_record_get_state (record), &from) ||
       (transition = wg_case_machine_lookup (from, action)) == NULL)
     return;
 
-  /* Shown at once as pending; the outbox sends it when it can, and a refusal says why. */
-  wg_sync_take_action_async (sync, wg_record_get_id (record), wg_case_action_to_string (action), NULL,
+  wg_sync_take_action_async (sync, wg_record_get_id (record), wg_case_action_to_string (action), params,
                              wg_record_get_version (record), wg_case_state_to_string (transition->to),
                              NULL, action_taken_cb, NULL);
+}
+
+static void
+target_chosen_cb (WgDispatchDialog *dialog,
+                  const char       *kind,
+                  const char       *id,
+                  const char       *name,
+                  WgDispatchPage   *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  JsonObject *assignee = json_object_new ();
+
+  json_object_set_string_member (assignee, "kind", kind);
+  json_object_set_string_member (assignee, "id", id);
+  json_object_set_object_member (params, "assignee", assignee);
+  take_action (self, WG_CASE_ACTION_DISPATCH, params);
+}
+
+static void
+reason_response_cb (AdwAlertDialog *dialog,
+                    const char     *response,
+                    WgDispatchPage *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "action"));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(JsonObject) params = NULL;
+
+  if (g_strcmp0 (response, "confirm") != 0 || reason[0] == '\0')
+    return;
+  params = json_object_new ();
+  json_object_set_string_member (params, "reason", reason);
+  take_action (self, action, params);
+}
+
+static void
+reason_changed_cb (GtkEditable    *entry,
+                   AdwAlertDialog *dialog)
+{
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_alert_dialog_set_response_enabled (dialog, "confirm", reason[0] != '\0');
+}
+
+static void
+ask_reason (WgDispatchPage *self,
+            WgCaseAction    action)
+{
+  const char *verb = wg_label_case_action (wg_case_action_to_string (action));
+  g_autofree char *heading = g_strdup_printf (_("%s: Why?"), verb);
+  AdwDialog *dialog = adw_alert_dialog_new (heading, _("The reason goes into the case’s timeline, where the reporter and the teams read it."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_alert_dialog_set_extra_child (ADW_ALERT_DIALOG (dialog), entry);
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"), "confirm", verb, NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "confirm", ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "confirm");
+  adw_alert_dialog_set_response_enabled (ADW_ALERT_DIALOG (dialog), "confirm", FALSE);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "action", GINT_TO_POINTER (action));
+  g_signal_connect_object (entry, "changed", G_CALLBACK (reason_changed_cb), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reason_response_cb), self, 0);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
+}
+
+static void
+action_clicked_cb (GtkButton      *button,
+                   WgDispatchPage *self)
+{
+  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "action"));
+
+  if (action == WG_CASE_ACTION_DISPATCH && self->store != NULL)
+    {
+      WgDispatchDialog *dialog = wg_dispatch_dialog_new (self->store);
+
+      g_signal_connect_object (dialog, "chosen", G_CALLBACK (target_chosen_cb), self, 0);
+      adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
+      return;
+    }
+  if (needs_reason (action))
+    {
+      ask_reason (self, action);
+      return;
+    }
+
+  take_action (self, action, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
 }
 
@@ -544,21 +644,28 @@ show_detail (WgDispatchPage *self,
   gtk_box_append (self->detail_box, title);
 
   /* The actions this user may take on this case now: the state machine decides. */
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  buttons = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), FALSE);
   if (self->session != NULL && wg_session_get_role (self->session) != NULL)
     wg_role_from_string (wg_session_get_role (self->session), &role);
   if (wg_case_state_from_string (wg_record_get_state (record), &state) && !wg_record_get_pending (record))
     for (guint i = 0; i < G_N_ELEMENTS (quick_actions); i++)
       if (wg_case_machine_can (state, quick_actions[i], role))
         {
-          GtkWidget *button = gtk_button_new_with_label (wg_label_case_action (wg_case_action_to_string (quick_actions[i])));
+          g_autofree char *label = g_strconcat (wg_label_case_action (wg_case_action_to_string (quick_actions[i])),
+                                                (quick_actions[i] == WG_CASE_ACTION_DISPATCH || needs_reason (quick_actions[i])) ? "…" : "",
+                                                NULL);
+          GtkWidget *button = gtk_button_new_with_label (label);
 
           g_object_set_data (G_OBJECT (button), "action", GINT_TO_POINTER (quick_actions[i]));
           gtk_widget_set_name (button, wg_case_action_to_string (quick_actions[i]));
           if (gtk_widget_get_first_child (buttons) == NULL)
             gtk_widget_add_css_class (button, "suggested-action");
           g_signal_connect_object (button, "clicked", G_CALLBACK (action_clicked_cb), self, 0);
-          gtk_box_append (GTK_BOX (buttons), button);
+          gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
         }
   if (gtk_widget_get_first_child (buttons) != NULL)
     gtk_box_append (self->detail_box, buttons);
