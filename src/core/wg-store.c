@@ -866,6 +866,7 @@ upsert_case (WgStoreTxn  *txn,
              const char  *id,
              gint64       version,
              const char  *body,
+             gssize       body_len,
              GError     **error)
 {
   static const char sql[] =
@@ -922,7 +923,7 @@ upsert_case (WgStoreTxn  *txn,
   bind_text_or_null (stmt, 14, assignee_kind);
   bind_text_or_null (stmt, 15, assignee_id);
   bind_text_or_null (stmt, 16, member_string (record, "updated_at"));
-  sqlite3_bind_text (stmt, 17, body, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 17, body, body_len, SQLITE_STATIC);
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
@@ -964,16 +965,18 @@ wg_store_txn_upsert (WgStoreTxn  *txn,
                      JsonObject  *record,
                      GError     **error)
 {
-  return wg_store_txn_upsert_text (txn, kind, record, NULL, error);
+  return wg_store_txn_upsert_text (txn, kind, record, NULL, -1, error);
 }
 
-/* The same, with @text the record's JSON as received (the sync engine has it already, and
- * writing it out again would cost as much as parsing it); NULL to serialise @record. */
+/* The same, with @text (@text_len bytes, or -1 for up to its nul) the record's JSON as
+ * received: the sync engine has it already, and writing it out again would cost as much as
+ * parsing it. NULL serialises @record. The text must stay alive until this returns. */
 gboolean
 wg_store_txn_upsert_text (WgStoreTxn  *txn,
                           const char  *kind,
                           JsonObject  *record,
                           const char  *text,
+                          gssize       text_len,
                           GError     **error)
 {
   static const char sql[] =
@@ -1013,11 +1016,12 @@ wg_store_txn_upsert_text (WgStoreTxn  *txn,
       node = json_node_init_object (json_node_alloc (), record);
       body = json_to_string (node, FALSE);
       text = body;
+      text_len = -1;
     }
 
   if (g_str_equal (kind, "cases"))
     {
-      if (!upsert_case (txn, record, id, version, text, error))
+      if (!upsert_case (txn, record, id, version, text, text_len, error))
         return FALSE;
     }
   else
@@ -1027,7 +1031,7 @@ wg_store_txn_upsert_text (WgStoreTxn  *txn,
       sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 3, version);
-      sqlite3_bind_text (stmt, 4, text, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, text, text_len, SQLITE_STATIC);
       if (!txn_step_done (txn, stmt, error))
         return FALSE;
     }

@@ -87,6 +87,7 @@ gboolean      wg_store_txn_upsert_text (WgStoreTxn          *txn,
                                         const char          *kind,
                                         JsonObject          *record,
                                         const char          *text,
+                                        gssize               text_len,
                                         GError             **error);
 gboolean      wg_store_txn_delete      (WgStoreTxn          *txn,
                                         const char          *kind,

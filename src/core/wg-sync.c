@@ -88,7 +88,8 @@ typedef struct
   char       *id;
   gboolean    deleted;
   JsonObject *record;
-  char       *text;       /* the record's JSON exactly as received */
+  const char *text;       /* the record's JSON exactly as received, inside the page's bytes */
+  gsize       text_len;
 } Change;
 
 typedef struct
@@ -97,6 +98,7 @@ typedef struct
   gint64     next;
   gboolean   has_more;
   GPtrArray *changes;
+  GBytes    *bytes;      /* the page as received: the changes' texts point into it */
 } Page;
 
 /* Where a pull's time goes, for G_MESSAGES_DEBUG=WgSync: microseconds over all pulls. */
@@ -117,7 +119,6 @@ change_free (gpointer data)
   g_free (change->kind);
   g_free (change->id);
   g_clear_pointer (&change->record, json_object_unref);
-  g_free (change->text);
   g_free (change);
 }
 
@@ -127,6 +128,7 @@ page_free (gpointer data)
   Page *page = data;
 
   g_clear_pointer (&page->changes, g_ptr_array_unref);
+  g_clear_pointer (&page->bytes, g_bytes_unref);
   g_free (page);
 }
 
@@ -346,11 +348,18 @@ key_is (const char *key,
   return (gsize) (after - key) == len + 2 && memcmp (key + 1, name, len) == 0;
 }
 
-/* Fills @texts with one string per element of "changes": its "record" text, or NULL. */
+typedef struct
+{
+  const char *start;
+  gsize       len;
+} Span;
+
+/* Fills @spans with one Span per element of "changes": where its "record" text is, or an
+ * empty span. */
 static gboolean
 cut_record_texts (const char *p,
                   const char *end,
-                  GPtrArray  *texts)
+                  GArray     *spans)
 {
   p = skip_space (p, end);
   if (p >= end || *p++ != '{')
@@ -376,7 +385,7 @@ cut_record_texts (const char *p,
             return FALSE;
           while ((p = skip_space (p, end)) < end && *p != ']')
             {
-              char *text = NULL;
+              Span span = { NULL, 0 };
 
               if (*p++ != '{')
                 return FALSE;
@@ -392,13 +401,16 @@ cut_record_texts (const char *p,
                   if ((p = skip_value (value, end)) == NULL)
                     return FALSE;
                   if (key_is (member, member_end, "record"))
-                    text = g_strndup (value, p - value);
+                    {
+                      span.start = value;
+                      span.len = p - value;
+                    }
                   p = skip_space (p, end);
                   if (p < end && *p == ',')
                     p++;
                 }
               p++;
-              g_ptr_array_add (texts, text);
+              g_array_append_val (spans, span);
               p = skip_space (p, end);
               if (p < end && *p == ',')
                 p++;
@@ -424,7 +436,7 @@ parse_page (GBytes  *bytes,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (change_free);
-  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GArray) texts = NULL;
   JsonNode *root;
   JsonObject *object;
   JsonNode *list;
@@ -456,10 +468,10 @@ parse_page (GBytes  *bytes,
   {
     const char *data = g_bytes_get_data (bytes, NULL);
 
-    texts = g_ptr_array_new_with_free_func (g_free);
+    texts = g_array_new (FALSE, FALSE, sizeof (Span));
     if (!cut_record_texts (data, data + g_bytes_get_size (bytes), texts) ||
         texts->len != json_array_get_length (array))
-      g_clear_pointer (&texts, g_ptr_array_unref);
+      g_clear_pointer (&texts, g_array_unref);
   }
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -506,8 +518,11 @@ parse_page (GBytes  *bytes,
         }
       change->record = json_object_ref (json_node_get_object (record));
       /* Without the scanner's text (it should never disagree) the store writes the tree out. */
-      if (texts != NULL)
-        change->text = g_steal_pointer (&texts->pdata[i]);
+      if (texts != NULL && g_array_index (texts, Span, i).start != NULL)
+        {
+          change->text = g_array_index (texts, Span, i).start;
+          change->text_len = g_array_index (texts, Span, i).len;
+        }
     }
 
   page = g_new0 (Page, 1);
@@ -515,6 +530,7 @@ parse_page (GBytes  *bytes,
   page->next = json_object_get_int_member (object, "next");
   page->has_more = json_object_get_boolean_member (object, "has_more");
   page->changes = g_steal_pointer (&changes);
+  page->bytes = g_bytes_ref (bytes);
 
   if (page->next < since)
     {
@@ -617,7 +633,8 @@ apply_page_changes (WgStoreTxn  *txn,
           if (!wg_store_txn_delete (txn, change->kind, change->id, error))
             return FALSE;
         }
-      else if (!wg_store_txn_upsert_text (txn, change->kind, change->record, change->text, error))
+      else if (!wg_store_txn_upsert_text (txn, change->kind, change->record, change->text,
+                                          change->text != NULL ? (gssize) change->text_len : -1, error))
         return FALSE;
     }
 
