@@ -1152,21 +1152,34 @@ wg_store_txn_outbox_add (WgStoreTxn  *txn,
   return sqlite3_last_insert_rowid (txn->db);
 }
 
-gboolean
-wg_store_txn_outbox_remove (WgStoreTxn  *txn,
-                            gint64       seq,
-                            GError     **error)
+/* One statement on one outbox row (?1 its seq, ?2 @text when the statement has it). */
+static gboolean
+outbox_update (WgStoreTxn  *txn,
+               const char  *sql,
+               gint64       seq,
+               const char  *text,
+               GError     **error)
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = txn_prepare (txn, "DELETE FROM outbox WHERE seq = ?1", error)))
+  if (!(stmt = txn_prepare (txn, sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    bind_text_or_null (stmt, 2, text);
   if (!txn_step_done (txn, stmt, error))
     return FALSE;
 
   txn_note_change (txn, "outbox", "");
   return TRUE;
+}
+
+gboolean
+wg_store_txn_outbox_remove (WgStoreTxn  *txn,
+                            gint64       seq,
+                            GError     **error)
+{
+  return outbox_update (txn, "DELETE FROM outbox WHERE seq = ?1", seq, NULL, error);
 }
 
 gboolean
@@ -1175,17 +1188,8 @@ wg_store_txn_outbox_fail (WgStoreTxn  *txn,
                           const char  *message,
                           GError     **error)
 {
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = txn_prepare (txn, "UPDATE outbox SET state = 'failed', error = ?2, attempts = attempts + 1 WHERE seq = ?1", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  bind_text_or_null (stmt, 2, message);
-  if (!txn_step_done (txn, stmt, error))
-    return FALSE;
-
-  txn_note_change (txn, "outbox", "");
-  return TRUE;
+  return outbox_update (txn, "UPDATE outbox SET state = 'failed', error = ?2, attempts = attempts + 1 WHERE seq = ?1",
+                        seq, message, error);
 }
 
 gboolean
@@ -1193,16 +1197,7 @@ wg_store_txn_outbox_retry (WgStoreTxn  *txn,
                            gint64       seq,
                            GError     **error)
 {
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = txn_prepare (txn, "UPDATE outbox SET state = 'pending', error = NULL WHERE seq = ?1", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  if (!txn_step_done (txn, stmt, error))
-    return FALSE;
-
-  txn_note_change (txn, "outbox", "");
-  return TRUE;
+  return outbox_update (txn, "UPDATE outbox SET state = 'pending', error = NULL WHERE seq = ?1", seq, NULL, error);
 }
 
 /* Forgets everything: the records, the cursor and the outbox (on logout). */
