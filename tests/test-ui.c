@@ -336,7 +336,7 @@ test_shell (void)
   g_assert_cmpstr (wg_dispatch_page_get_view (dispatch_page ()), ==, "new");
   {
     g_autoptr(WgRecord) first = g_list_model_get_item (wg_dispatch_page_get_cases (dispatch_page ()), 0);
-    GtkWidget *search = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, NULL);
+    GtkWidget *search = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, "queue-search");
     GtkWidget *to_dispatch = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, "to-dispatch");
 
     g_assert_cmpstr (wg_record_get_string (first, "number"), ==, "2026-000020");

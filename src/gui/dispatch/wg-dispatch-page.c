@@ -25,6 +25,7 @@ struct _WgDispatchPage
 
   /* Template widgets */
   GtkListBox     *views_list;
+  GtkDropDown    *views_dropdown;
   GtkSearchEntry *search_entry;
   GtkStack       *content_stack;
   GtkColumnView  *column_view;
@@ -249,7 +250,21 @@ view_selected_cb (WgDispatchPage *self,
     return;
 
   g_set_str (&self->view_id, gtk_widget_get_name (GTK_WIDGET (row)));
+  gtk_drop_down_set_selected (self->views_dropdown, gtk_list_box_row_get_index (row));
   update_filter (self);
+}
+
+/* At narrow widths the views are a drop-down; both choose the same view. */
+static void
+dropdown_selected_cb (WgDispatchPage *self)
+{
+  const WgCaseView *views;
+  guint n_views;
+  guint selected = gtk_drop_down_get_selected (self->views_dropdown);
+
+  views = wg_case_views_get (&n_views);
+  if (selected < n_views && g_strcmp0 (self->view_id, views[selected].id) != 0)
+    wg_dispatch_page_set_view (self, views[selected].id);
 }
 
 static void
@@ -428,10 +443,15 @@ add_column (WgDispatchPage *self,
 static void
 populate_views (WgDispatchPage *self)
 {
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
   const WgCaseView *views;
   guint n_views;
 
   views = wg_case_views_get (&n_views);
+  for (guint i = 0; i < n_views; i++)
+    gtk_string_list_append (titles, wg_case_view_get_title (&views[i]));
+  gtk_drop_down_set_model (self->views_dropdown, G_LIST_MODEL (titles));
+
   for (guint i = 0; i < n_views; i++)
     {
       GtkWidget *row = gtk_list_box_row_new ();
@@ -774,6 +794,7 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wangge/Wangge/dispatch/wg-dispatch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_list);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, column_view);
@@ -782,6 +803,7 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_box);
   gtk_widget_class_bind_template_callback (widget_class, view_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dropdown_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "dispatch.search", NULL, focus_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "dispatch.search", NULL);
