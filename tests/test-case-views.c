@@ -72,6 +72,19 @@ test_views_cover_every_state (void)
     }
 }
 
+static void
+test_attention (void)
+{
+  g_autoptr(GDateTime) since = g_date_time_new_from_iso8601 ("2026-11-24T08:00:00Z", NULL);
+
+  g_assert_true (wg_case_wants_attention ("reported", "urgent", "2026-11-24T08:05:00Z", since));
+  /* Not urgent, already accepted, or from before the window opened: no notification. */
+  g_assert_false (wg_case_wants_attention ("reported", "high", "2026-11-24T08:05:00Z", since));
+  g_assert_false (wg_case_wants_attention ("accepted", "urgent", "2026-11-24T08:05:00Z", since));
+  g_assert_false (wg_case_wants_attention ("reported", "urgent", "2026-11-23T08:05:00Z", since));
+  g_assert_false (wg_case_wants_attention ("reported", "urgent", NULL, since));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,6 +93,7 @@ main (int   argc,
 
   g_test_add_func ("/case-views/deadline-reads", test_deadline_reads);
   g_test_add_func ("/case-views/views-cover-every-state", test_views_cover_every_state);
+  g_test_add_func ("/case-views/attention", test_attention);
 
   return g_test_run ();
 }

@@ -221,6 +221,15 @@ dispatch_page (void)
 }
 
 static gboolean
+case_selected (gpointer data)
+{
+  GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  WgRecord *record = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))));
+
+  return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0;
+}
+
+static gboolean
 queue_has (gpointer data)
 {
   GListModel *cases = wg_dispatch_page_get_cases (dispatch_page ());
@@ -413,6 +422,10 @@ test_shell (void)
     }
     wg_dispatch_page_set_view (dispatch_page (), "new");
     g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
+
+    /* A notification's "open the case" selects it in the queue. */
+    g_action_group_activate_action (G_ACTION_GROUP (app), "show-case", g_variant_new_string (case_ids->pdata[4]));
+    g_assert_true (wg_test_wait_for (case_selected, case_ids->pdata[4], 5000));
   }
   wg_test_focus_window (GTK_WIDGET (window));
 

@@ -119,6 +119,22 @@ wg_case_deadline_state (const char  *state,
   return minutes < 6 * 60 ? WG_DEADLINE_APPROACHING : WG_DEADLINE_OK;
 }
 
+/* Whether a case that just arrived deserves a desktop notification: an urgent report, still
+ * waiting to be accepted, reported after @since (so the first sync's history stays quiet). */
+gboolean
+wg_case_wants_attention (const char *state,
+                         const char *urgency,
+                         const char *created_at,
+                         GDateTime  *since)
+{
+  g_autoptr(GDateTime) created = NULL;
+
+  if (g_strcmp0 (state, "reported") != 0 || g_strcmp0 (urgency, "urgent") != 0 || created_at == NULL)
+    return FALSE;
+  created = g_date_time_new_from_iso8601 (created_at, NULL);
+  return created != NULL && (since == NULL || g_date_time_compare (created, since) >= 0);
+}
+
 const char *
 wg_label_urgency (const char *urgency)
 {

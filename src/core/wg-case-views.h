@@ -32,6 +32,11 @@ WgDeadlineState   wg_case_deadline_state     (const char       *state,
                                               GDateTime        *now,
                                               char            **out_text);
 
+gboolean          wg_case_wants_attention    (const char       *state,
+                                              const char       *urgency,
+                                              const char       *created_at,
+                                              GDateTime        *since);
+
 const char       *wg_label_urgency           (const char       *urgency);
 const char       *wg_label_source            (const char       *source);
 

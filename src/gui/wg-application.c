@@ -123,11 +123,24 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+show_case_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  WgApplication *self = user_data;
+  GtkWindow *window = get_active_window (self);
+
+  wg_window_show_case (WG_WINDOW (window), g_variant_get_string (parameter, NULL));
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "help", help_action },
   { "preferences", preferences_action },
   { "quit", quit_action },
+  { "show-case", show_case_action, "s" },
 };
 
 static void

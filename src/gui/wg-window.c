@@ -319,3 +319,15 @@ wg_window_set_section (WgWindow   *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
+
+/* Brings the case with @case_id into view in Dispatch (from a notification). */
+void
+wg_window_show_case (WgWindow   *self,
+                     const char *case_id)
+{
+  g_return_if_fail (WG_IS_WINDOW (self));
+  g_return_if_fail (case_id != NULL);
+
+  wg_window_set_section (self, "dispatch");
+  wg_dispatch_page_show_case (self->dispatch_page, case_id);
+}

@@ -17,5 +17,7 @@ WgWindow   *wg_window_new          (WgApplication *application);
 const char *wg_window_get_section  (WgWindow      *self);
 void        wg_window_set_section  (WgWindow      *self,
                                     const char    *section);
+void        wg_window_show_case    (WgWindow      *self,
+                                    const char    *case_id);
 
 G_END_DECLS

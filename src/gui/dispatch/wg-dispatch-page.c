@@ -37,6 +37,9 @@ struct _WgDispatchPage
   WgSession      *session;
   WgStore        *store;
   char           *selected_id;
+  GDateTime      *opened_at;       /* urgent reports after this are notified */
+  GHashTable     *notified;        /* case ids already notified */
+  char           *pending_show;    /* a case to select once the queue has it */
   WgRecordList   *cases;
   GHashTable     *names;           /* record id → name */
   GHashTable     *count_labels;    /* view id → GtkLabel (borrowed) */
@@ -170,6 +173,48 @@ schedule_load (WgDispatchPage *self,
     self->counts_source = g_timeout_add (150, load_cb, self);
 }
 
+/* An urgent report that arrives while the dispatcher looks elsewhere: a desktop notification
+ * that opens the case. A burst (a long-offline workstation catching up) notifies a few. */
+static void
+notify_urgent (WgDispatchPage *self,
+               GStrv           ids)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GApplication *app = GTK_IS_WINDOW (root) ? G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))) : NULL;
+  guint sent = 0;
+
+  if (app == NULL || self->store == NULL || gtk_window_is_active (GTK_WINDOW (root)))
+    return;
+
+  for (guint i = 0; ids[i] != NULL && i < 200 && sent < 5; i++)
+    {
+      g_autoptr(JsonObject) record = NULL;
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *notification_id = NULL;
+
+      if (ids[i][0] == '\0' || g_hash_table_contains (self->notified, ids[i]) ||
+          (record = wg_store_get_record (self->store, "cases", ids[i], NULL)) == NULL)
+        continue;
+      if (!wg_case_wants_attention (json_object_get_string_member_with_default (record, "state", NULL),
+                                    json_object_get_string_member_with_default (record, "urgency", NULL),
+                                    json_object_get_string_member_with_default (record, "created_at", NULL),
+                                    self->opened_at))
+        continue;
+
+      g_hash_table_add (self->notified, g_strdup (ids[i]));
+      /* Translators: a desktop notification's title; %s is the case number */
+      title = g_strdup_printf (_("Urgent Case %s"), json_object_get_string_member_with_default (record, "number", ""));
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, json_object_get_string_member_with_default (record, "title", ""));
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+      g_notification_set_default_action_and_target (notification, "app.show-case", "s", ids[i]);
+      notification_id = g_strconcat ("case-", ids[i], NULL);
+      g_application_send_notification (app, notification_id, notification);
+      sent++;
+    }
+}
+
 static void
 store_changed_cb (WgStore        *store,
                   const char     *kind,
@@ -179,7 +224,10 @@ store_changed_cb (WgStore        *store,
   if (g_strv_contains (named_kinds, kind))
     schedule_load (self, TRUE);
   else if (g_str_equal (kind, "cases"))
-    schedule_load (self, FALSE);
+    {
+      schedule_load (self, FALSE);
+      notify_urgent (self, ids);
+    }
 }
 
 static const char *
@@ -226,6 +274,29 @@ update_empty (WgDispatchPage *self)
 static void show_detail (WgDispatchPage *self,
                          WgRecord       *record);
 
+/* Selects the case asked for by wg_dispatch_page_show_case () once the queue holds it. */
+static void
+select_pending (WgDispatchPage *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  GListModel *cases = self->cases != NULL ? G_LIST_MODEL (self->cases) : NULL;
+
+  if (self->pending_show == NULL || selection == NULL || cases == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (cases) && i < 10000; i++)
+    {
+      g_autoptr(WgRecord) record = g_list_model_get_item (cases, i);
+
+      if (g_strcmp0 (wg_record_get_id (record), self->pending_show) == 0)
+        {
+          g_clear_pointer (&self->pending_show, g_free);
+          gtk_single_selection_set_selected (selection, i);
+          gtk_column_view_scroll_to (self->column_view, i, NULL, GTK_LIST_SCROLL_SELECT, NULL);
+          return;
+        }
+    }
+}
+
 static void
 items_changed_cb (GListModel     *model,
                   guint           position,
@@ -237,6 +308,7 @@ items_changed_cb (GListModel     *model,
   WgRecord *record = selection != NULL ? gtk_single_selection_get_selected_item (selection) : NULL;
 
   update_empty (self);
+  select_pending (self);
   /* The case on show changed (an action confirmed, a team claimed it): show it as it is now. */
   if (record != NULL && g_strcmp0 (wg_record_get_id (record), self->selected_id) == 0)
     show_detail (self, record);
@@ -779,6 +851,9 @@ wg_dispatch_page_finalize (GObject *object)
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->selected_id, g_free);
+  g_clear_pointer (&self->opened_at, g_date_time_unref);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->pending_show, g_free);
 
   G_OBJECT_CLASS (wg_dispatch_page_parent_class)->finalize (object);
 }
@@ -816,6 +891,7 @@ wg_dispatch_page_init (WgDispatchPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->count_labels = g_hash_table_new (g_str_hash, g_str_equal);
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->view_id = g_strdup ("new");
 
   add_column (self, COLUMN_URGENCY, C_("column", "Urgency"), FALSE, 60);
@@ -858,6 +934,8 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_set_object (&self->store, store);
   show_detail (self, NULL);
+  g_clear_pointer (&self->opened_at, g_date_time_unref);
+  self->opened_at = g_date_time_new_now_utc ();
 
   if (store != NULL)
     {
@@ -906,4 +984,17 @@ wg_dispatch_page_get_cases (WgDispatchPage *self)
   g_return_val_if_fail (WG_IS_DISPATCH_PAGE (self), NULL);
 
   return self->cases != NULL ? G_LIST_MODEL (self->cases) : NULL;
+}
+
+/* Shows the case with @id: in "New" when it is there, else among all cases, and selects it. */
+void
+wg_dispatch_page_show_case (WgDispatchPage *self,
+                            const char     *id)
+{
+  g_return_if_fail (WG_IS_DISPATCH_PAGE (self));
+
+  g_set_str (&self->pending_show, id);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  wg_dispatch_page_set_view (self, "new");
+  select_pending (self);
 }

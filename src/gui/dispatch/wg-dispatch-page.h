@@ -19,5 +19,7 @@ const char *wg_dispatch_page_get_view   (WgDispatchPage *self);
 void        wg_dispatch_page_set_view   (WgDispatchPage *self,
                                          const char     *view_id);
 GListModel *wg_dispatch_page_get_cases  (WgDispatchPage *self);
+void        wg_dispatch_page_show_case  (WgDispatchPage *self,
+                                         const char     *id);
 
 G_END_DECLS
