@@ -73,6 +73,23 @@ test_views_cover_every_state (void)
 }
 
 static void
+test_filter_where (void)
+{
+  const WgCaseView *view = wg_case_views_find ("new");
+  g_autofree char *plain = wg_case_filter_where (view, FALSE, NULL, NULL, NULL);
+  g_autofree char *all = wg_case_filter_where (view, TRUE, "5f1c2a9e-0d4b-4c3e-9a7e-1b2c3d4e5f60", NULL, "urgent");
+  g_autofree char *evil = wg_case_filter_where (view, FALSE, "x' OR '1'='1", NULL, NULL);
+
+  g_assert_cmpstr (plain, ==, "(coalesce (local_state, state) = 'reported')");
+  g_assert_nonnull (strstr (all, "MATCH ?2"));
+  g_assert_nonnull (strstr (all, "village_id = '5f1c2a9e-0d4b-4c3e-9a7e-1b2c3d4e5f60'"));
+  g_assert_nonnull (strstr (all, "urgency = 'urgent'"));
+  /* Anything that is not a plain id matches nothing, and never reaches the SQL. */
+  g_assert_null (strstr (evil, "OR"));
+  g_assert_nonnull (strstr (evil, "AND 0"));
+}
+
+static void
 test_attention (void)
 {
   g_autoptr(GDateTime) since = g_date_time_new_from_iso8601 ("2026-11-24T08:00:00Z", NULL);
@@ -94,6 +111,7 @@ main (int   argc,
   g_test_add_func ("/case-views/deadline-reads", test_deadline_reads);
   g_test_add_func ("/case-views/views-cover-every-state", test_views_cover_every_state);
   g_test_add_func ("/case-views/attention", test_attention);
+  g_test_add_func ("/case-views/filter-where", test_filter_where);
 
   return g_test_run ();
 }

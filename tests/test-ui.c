@@ -423,6 +423,17 @@ test_shell (void)
     wg_dispatch_page_set_view (dispatch_page (), "new");
     g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
 
+    /* Filters narrow the queue: the seeded cases are all "normal", none "urgent". */
+    {
+      GtkWidget *urgency = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_DROP_DOWN, "urgency-filter");
+
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (urgency), 1);
+      g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (0), 5000));
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (urgency), 3);
+      g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (19), 5000));
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (urgency), 0);
+    }
+
     /* A notification's "open the case" selects it in the queue. */
     g_action_group_activate_action (G_ACTION_GROUP (app), "show-case", g_variant_new_string (case_ids->pdata[4]));
     g_assert_true (wg_test_wait_for (case_selected, case_ids->pdata[4], 5000));

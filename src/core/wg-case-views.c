@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "wg-case-views.h"
 
@@ -60,6 +61,53 @@ const char *
 wg_case_search_where (void)
 {
   return "rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?2)";
+}
+
+/* Ids and enum names are embedded in the filter's SQL; they come from the cache, but are
+ * checked all the same: letters, digits, "-" and "_" only. */
+static gboolean
+is_plain_token (const char *text)
+{
+  if (text == NULL || text[0] == '\0' || strlen (text) > 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* The queue's SQL: the view, the search (bound as ?2 when @search) and the filters that are
+ * set (NULL for "any"); a filter that is not a plain id matches nothing rather than risk SQL. */
+char *
+wg_case_filter_where (const WgCaseView *view,
+                      gboolean          search,
+                      const char       *village_id,
+                      const char       *category_id,
+                      const char       *urgency)
+{
+  GString *where = g_string_new (NULL);
+  const struct { const char *column; const char *value; } filters[] = {
+    { "village_id", village_id },
+    { "category_id", category_id },
+    { "urgency", urgency },
+  };
+
+  g_return_val_if_fail (view != NULL, NULL);
+
+  g_string_append_printf (where, "(%s)", view->where);
+  if (search)
+    g_string_append_printf (where, " AND (%s)", wg_case_search_where ());
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      if (filters[i].value == NULL)
+        continue;
+      if (is_plain_token (filters[i].value))
+        g_string_append_printf (where, " AND %s = '%s'", filters[i].column, filters[i].value);
+      else
+        g_string_append (where, " AND 0");
+    }
+
+  return g_string_free (where, FALSE);
 }
 
 /* How long until a case's deadline, or how long past it, in words for the queue; "" for

@@ -26,6 +26,11 @@ const WgCaseView *wg_case_views_get          (guint            *n_views);
 const WgCaseView *wg_case_views_find         (const char       *id);
 const char       *wg_case_view_get_title     (const WgCaseView *view);
 const char       *wg_case_search_where       (void);
+char             *wg_case_filter_where       (const WgCaseView *view,
+                                              gboolean          search,
+                                              const char       *village_id,
+                                              const char       *category_id,
+                                              const char       *urgency);
 
 WgDeadlineState   wg_case_deadline_state     (const char       *state,
                                               const char       *deadline,

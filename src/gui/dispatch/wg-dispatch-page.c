@@ -26,6 +26,9 @@ struct _WgDispatchPage
   /* Template widgets */
   GtkListBox     *views_list;
   GtkDropDown    *views_dropdown;
+  GtkDropDown    *village_filter;
+  GtkDropDown    *category_filter;
+  GtkDropDown    *urgency_filter;
   GtkSearchEntry *search_entry;
   GtkStack       *content_stack;
   GtkColumnView  *column_view;
@@ -42,6 +45,8 @@ struct _WgDispatchPage
   char           *pending_show;    /* a case to select once the queue has it */
   WgRecordList   *cases;
   GHashTable     *names;           /* record id → name */
+  GStrv           village_ids;     /* behind the village filter's entries, after "all" */
+  GStrv           category_ids;
   GHashTable     *count_labels;    /* view id → GtkLabel (borrowed) */
   GCancellable   *cancellable;
   char           *view_id;
@@ -58,7 +63,9 @@ static const char * const named_kinds[] = { "org_units", "grids", "categories", 
 typedef struct
 {
   GHashTable *names;
-  GHashTable *counts;   /* view id → count */
+  GHashTable *counts;      /* view id → count */
+  GPtrArray  *villages;    /* ids, in name order */
+  GPtrArray  *categories;
 } Loaded;
 
 static void
@@ -68,7 +75,47 @@ loaded_free (gpointer data)
 
   g_clear_pointer (&loaded->names, g_hash_table_unref);
   g_clear_pointer (&loaded->counts, g_hash_table_unref);
+  g_clear_pointer (&loaded->villages, g_ptr_array_unref);
+  g_clear_pointer (&loaded->categories, g_ptr_array_unref);
   g_free (loaded);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      names)
+{
+  return g_utf8_collate (g_hash_table_lookup (names, a), g_hash_table_lookup (names, b));
+}
+
+static void update_filter (WgDispatchPage *self);
+
+/* Fills a filter drop-down: "any" first, then the names of @ids; keeps the choice when the
+ * chosen id is still there. */
+static GStrv
+fill_filter (GtkDropDown *dropdown,
+             const char  *any,
+             GPtrArray   *ids,
+             GHashTable  *names,
+             GStrv        old_ids)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  const char *chosen = old_ids != NULL && selected > 0 && selected <= g_strv_length (old_ids) ? old_ids[selected - 1] : NULL;
+  guint keep = 0;
+
+  gtk_string_list_append (labels, any);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gtk_string_list_append (labels, g_hash_table_lookup (names, ids->pdata[i]));
+      g_strv_builder_add (builder, ids->pdata[i]);
+      if (g_strcmp0 (chosen, ids->pdata[i]) == 0)
+        keep = i + 1;
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (dropdown, keep);
+  return g_strv_builder_end (builder);
 }
 
 static void
@@ -86,6 +133,8 @@ load_thread (GTask        *task,
   if (with_names)
     {
       loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      loaded->villages = g_ptr_array_new_with_free_func (g_free);
+      loaded->categories = g_ptr_array_new_with_free_func (g_free);
       for (guint k = 0; named_kinds[k] != NULL; k++)
         {
           g_autoptr(GPtrArray) records = wg_store_list_records (store, named_kinds[k], NULL);
@@ -94,12 +143,21 @@ load_thread (GTask        *task,
             {
               JsonObject *record = records->pdata[i];
 
-              if (json_object_has_member (record, "id") && json_object_has_member (record, "name"))
-                g_hash_table_insert (loaded->names,
-                                     g_strdup (json_object_get_string_member (record, "id")),
-                                     g_strdup (json_object_get_string_member (record, "name")));
+              const char *unit = json_object_get_string_member_with_default (record, "kind", "");
+
+              if (!json_object_has_member (record, "id") || !json_object_has_member (record, "name"))
+                continue;
+              g_hash_table_insert (loaded->names,
+                                   g_strdup (json_object_get_string_member (record, "id")),
+                                   g_strdup (json_object_get_string_member (record, "name")));
+              if (g_str_equal (named_kinds[k], "org_units") && (g_str_equal (unit, "village") || g_str_equal (unit, "community")))
+                g_ptr_array_add (loaded->villages, g_strdup (json_object_get_string_member (record, "id")));
+              else if (g_str_equal (named_kinds[k], "categories"))
+                g_ptr_array_add (loaded->categories, g_strdup (json_object_get_string_member (record, "id")));
             }
         }
+      g_ptr_array_sort_values_with_data (loaded->villages, compare_names, loaded->names);
+      g_ptr_array_sort_values_with_data (loaded->categories, compare_names, loaded->names);
     }
 
   loaded->counts = g_hash_table_new (g_str_hash, g_str_equal);
@@ -126,6 +184,15 @@ loaded_cb (GObject      *object,
 
   if (loaded->names != NULL)
     {
+      GStrv villages = fill_filter (self->village_filter, _("All villages"), loaded->villages, loaded->names, self->village_ids);
+      GStrv categories = fill_filter (self->category_filter, _("All categories"), loaded->categories, loaded->names, self->category_ids);
+
+      g_strfreev (self->village_ids);
+      self->village_ids = villages;
+      g_strfreev (self->category_ids);
+      self->category_ids = categories;
+      /* The drop-downs changed under the old ids: filter again with the new ones. */
+      update_filter (self);
       g_clear_pointer (&self->names, g_hash_table_unref);
       self->names = g_steal_pointer (&loaded->names);
       /* Rows already drawn show the new names. */
@@ -244,18 +311,23 @@ name_of (WgDispatchPage *self,
 static void
 update_filter (WgDispatchPage *self)
 {
+  static const char * const urgencies[] = { NULL, "urgent", "high", "normal", "low" };
   const WgCaseView *view = wg_case_views_find (self->view_id);
   g_autofree char *query = wg_fts_build_query (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   g_autofree char *where = NULL;
+  guint village = gtk_drop_down_get_selected (self->village_filter);
+  guint category = gtk_drop_down_get_selected (self->category_filter);
+  guint urgency = gtk_drop_down_get_selected (self->urgency_filter);
 
   if (self->cases == NULL || view == NULL)
     return;
 
-  if (query != NULL)
-    where = g_strdup_printf ("(%s) AND (%s)", view->where, wg_case_search_where ());
-  else
-    where = g_strdup (view->where);
-
+  where = wg_case_filter_where (view, query != NULL,
+                                village > 0 && self->village_ids != NULL && village <= g_strv_length (self->village_ids)
+                                ? self->village_ids[village - 1] : NULL,
+                                category > 0 && self->category_ids != NULL && category <= g_strv_length (self->category_ids)
+                                ? self->category_ids[category - 1] : NULL,
+                                urgency < G_N_ELEMENTS (urgencies) ? urgencies[urgency] : NULL);
   wg_record_list_set_filter (self->cases, where, query);
 }
 
@@ -337,6 +409,12 @@ dropdown_selected_cb (WgDispatchPage *self)
   views = wg_case_views_get (&n_views);
   if (selected < n_views && g_strcmp0 (self->view_id, views[selected].id) != 0)
     wg_dispatch_page_set_view (self, views[selected].id);
+}
+
+static void
+filter_changed_cb (WgDispatchPage *self)
+{
+  update_filter (self);
 }
 
 static void
@@ -849,6 +927,8 @@ wg_dispatch_page_finalize (GObject *object)
 
   g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
+  g_clear_pointer (&self->village_ids, g_strfreev);
+  g_clear_pointer (&self->category_ids, g_strfreev);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->selected_id, g_free);
   g_clear_pointer (&self->opened_at, g_date_time_unref);
@@ -870,6 +950,9 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wangge/Wangge/dispatch/wg-dispatch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_list);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, village_filter);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, category_filter);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, urgency_filter);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, column_view);
@@ -879,6 +962,7 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, view_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dropdown_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "dispatch.search", NULL, focus_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "dispatch.search", NULL);
@@ -904,6 +988,24 @@ wg_dispatch_page_init (WgDispatchPage *self)
   add_column (self, COLUMN_DEADLINE, C_("column", "Deadline"), FALSE, 100);
   add_column (self, COLUMN_STATE, C_("column", "State"), FALSE, 90);
   add_column (self, COLUMN_ASSIGNEE, C_("column", "Assignee"), FALSE, 110);
+
+  {
+    g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
+    g_autoptr(GtkStringList) none = gtk_string_list_new (NULL);
+
+    gtk_string_list_append (urgencies, _("Any urgency"));
+    gtk_string_list_append (urgencies, wg_label_urgency ("urgent"));
+    gtk_string_list_append (urgencies, wg_label_urgency ("high"));
+    gtk_string_list_append (urgencies, wg_label_urgency ("normal"));
+    gtk_string_list_append (urgencies, wg_label_urgency ("low"));
+    gtk_drop_down_set_model (self->urgency_filter, G_LIST_MODEL (urgencies));
+    gtk_string_list_append (none, _("All villages"));
+    gtk_drop_down_set_model (self->village_filter, G_LIST_MODEL (none));
+    g_clear_object (&none);
+    none = gtk_string_list_new (NULL);
+    gtk_string_list_append (none, _("All categories"));
+    gtk_drop_down_set_model (self->category_filter, G_LIST_MODEL (none));
+  }
 
   populate_views (self);
   gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
