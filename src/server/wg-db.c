@@ -645,46 +645,47 @@ wg_db_list_records (WgDb        *self,
   return g_steal_pointer (&out);
 }
 
+/* One row, one integer: runs statement @id (with @text bound as ?1 when given) and returns
+ * its first column, or -1 with @error set. */
+static gint64
+query_int64 (WgDb        *self,
+             int          id,
+             const char  *text,
+             const char  *what,
+             GError     **error)
+{
+  sqlite3_stmt *s = stmt (self, id);
+  gint64 value = -1;
+  int rc;
+
+  if (text != NULL)
+    bind_text (s, 1, text);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (s, 0);
+  else
+    set_sqlite_error (self, rc, what, error);
+  sqlite3_reset (s);
+  return value;
+}
+
 gint64
 wg_db_count_records (WgDb        *self,
                      const char  *kind,
                      GError     **error)
 {
-  sqlite3_stmt *s;
-  gint64 n = -1;
-  int rc;
-
   g_return_val_if_fail (WG_IS_DB (self), -1);
 
-  s = stmt (self, STMT_COUNT_RECORDS);
-  bind_text (s, 1, kind);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    n = sqlite3_column_int64 (s, 0);
-  else
-    set_sqlite_error (self, rc, "count records", error);
-  sqlite3_reset (s);
-  return n;
+  return query_int64 (self, STMT_COUNT_RECORDS, kind, "count records", error);
 }
 
 gint64
 wg_db_get_head (WgDb    *self,
                 GError **error)
 {
-  sqlite3_stmt *s;
-  gint64 head = -1;
-  int rc;
-
   g_return_val_if_fail (WG_IS_DB (self), -1);
 
-  s = stmt (self, STMT_HEAD);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    head = sqlite3_column_int64 (s, 0);
-  else
-    set_sqlite_error (self, rc, "read head", error);
-  sqlite3_reset (s);
-  return head;
+  return query_int64 (self, STMT_HEAD, NULL, "read head", error);
 }
 
 /* The newest sequence number of one kind's changes; caches of grids and holidays compare
@@ -694,21 +695,9 @@ wg_db_get_kind_head (WgDb        *self,
                      const char  *kind,
                      GError     **error)
 {
-  sqlite3_stmt *s;
-  gint64 head = -1;
-  int rc;
-
   g_return_val_if_fail (WG_IS_DB (self), -1);
 
-  s = stmt (self, STMT_KIND_HEAD);
-  bind_text (s, 1, kind);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    head = sqlite3_column_int64 (s, 0);
-  else
-    set_sqlite_error (self, rc, "read head", error);
-  sqlite3_reset (s);
-  return head;
+  return query_int64 (self, STMT_KIND_HEAD, kind, "read head", error);
 }
 
 /* Calls `func` for up to `limit` changes after `since` that the reader may see, in order.
@@ -801,21 +790,9 @@ wg_db_next_counter (WgDb        *self,
                     const char  *name,
                     GError     **error)
 {
-  sqlite3_stmt *s;
-  gint64 value = -1;
-  int rc;
-
   g_return_val_if_fail (WG_IS_DB (self), -1);
 
-  s = stmt (self, STMT_NEXT_COUNTER);
-  bind_text (s, 1, name);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    value = sqlite3_column_int64 (s, 0);
-  else
-    set_sqlite_error (self, rc, "counter", error);
-  sqlite3_reset (s);
-  return value;
+  return query_int64 (self, STMT_NEXT_COUNTER, name, "counter", error);
 }
 
 gboolean
