@@ -71,13 +71,61 @@ array_length (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_array_get_length (json_node_get_array (node)) : 0;
 }
 
+/* target id → GPtrArray of covering person ids */
 static void
-count_cover (GHashTable *covers,
+add_cover (GHashTable *covers,
+           const char *target,
+           const char *person)
+{
+  GPtrArray *people;
+
+  if (target == NULL || person == NULL)
+    return;
+  if ((people = g_hash_table_lookup (covers, target)) == NULL)
+    {
+      people = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (covers, g_strdup (target), people);
+    }
+  g_ptr_array_add (people, g_strdup (person));
+}
+
+static int
+cover_count (GHashTable *covers,
              const char *target)
 {
-  if (target != NULL)
-    g_hash_table_insert (covers, g_strdup (target),
-                         GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (covers, target)) + 1));
+  GPtrArray *people = target != NULL ? g_hash_table_lookup (covers, target) : NULL;
+
+  return people != NULL ? (int) people->len : 0;
+}
+
+static void
+add_person_line (GPtrArray  *lines,
+                 GHashTable *people,
+                 const char *person_id,
+                 const char *role)
+{
+  JsonObject *person = person_id != NULL ? g_hash_table_lookup (people, person_id) : NULL;
+  const char *phone;
+
+  if (person == NULL)
+    return;
+  phone = json_object_get_string_member_with_default (person, "phone", NULL);
+  /* Translators: a person in the map's panel: name, role and phone number */
+  g_ptr_array_add (lines, phone != NULL
+                   ? g_strdup_printf (C_("person", "%s · %s · %s"), json_object_get_string_member_with_default (person, "name", ""), role, phone)
+                   : g_strdup_printf (C_("person", "%s · %s"), json_object_get_string_member_with_default (person, "name", ""), role));
+}
+
+static void
+add_covering (GPtrArray  *lines,
+              GHashTable *people,
+              GHashTable *covers,
+              const char *target)
+{
+  GPtrArray *ids = target != NULL ? g_hash_table_lookup (covers, target) : NULL;
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    add_person_line (lines, people, ids->pdata[i], C_("role", "Covering cadre"));
 }
 
 /* The grids, with what the map colours by: households, workers, covering cadres (包村 for the
@@ -90,12 +138,19 @@ build_grids (WgStore  *store,
   g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GPtrArray) assignments = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) covers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) covers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) person_records = NULL;
+  g_autoptr(GHashTable) people = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *grids;
 
   if (records == NULL || (units = wg_store_list_records (store, "org_units", error)) == NULL ||
-      (assignments = wg_store_list_records (store, "assignments", error)) == NULL)
+      (assignments = wg_store_list_records (store, "assignments", error)) == NULL ||
+      (person_records = wg_store_list_records (store, "people", error)) == NULL)
     return NULL;
+
+  for (guint i = 0; i < person_records->len; i++)
+    if (member (person_records->pdata[i], "id") != NULL)
+      g_hash_table_insert (people, (gpointer) member (person_records->pdata[i], "id"), person_records->pdata[i]);
 
   for (guint i = 0; i < units->len; i++)
     if (member (units->pdata[i], "id") != NULL && member (units->pdata[i], "name") != NULL)
@@ -105,7 +160,7 @@ build_grids (WgStore  *store,
       const char *kind = member (assignments->pdata[i], "kind");
 
       if (g_strcmp0 (kind, "households") != 0)
-        count_cover (covers, member (assignments->pdata[i], "target_id"));
+        add_cover (covers, member (assignments->pdata[i], "target_id"), member (assignments->pdata[i], "person_id"));
     }
 
   grids = g_ptr_array_new_with_free_func (g_object_unref);
@@ -128,12 +183,29 @@ build_grids (WgStore  *store,
       if (village != NULL && g_hash_table_contains (names, village))
         wg_map_grid_set_village_name (grid, g_hash_table_lookup (names, village));
 
-      cadres = GPOINTER_TO_INT (g_hash_table_lookup (covers, member (record, "id")));
-      if (village != NULL)
-        cadres += GPOINTER_TO_INT (g_hash_table_lookup (covers, village));
+      cadres = cover_count (covers, member (record, "id")) + cover_count (covers, village);
       if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
         for (guint g = 0; g < json_array_get_length (json_node_get_array (groups)); g++)
-          cadres += GPOINTER_TO_INT (g_hash_table_lookup (covers, json_array_get_string_element (json_node_get_array (groups), g)));
+          cadres += cover_count (covers, json_array_get_string_element (json_node_get_array (groups), g));
+
+      {
+        g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+        JsonNode *workers = json_object_get_member (record, "grid_worker_ids");
+
+        add_person_line (lines, people, member (record, "grid_leader_id"), C_("role", "Grid leader"));
+        add_person_line (lines, people, member (record, "grid_instructor_id"), C_("role", "Grid instructor"));
+        if (workers != NULL && JSON_NODE_HOLDS_ARRAY (workers))
+          for (guint w = 0; w < json_array_get_length (json_node_get_array (workers)); w++)
+            add_person_line (lines, people, json_array_get_string_element (json_node_get_array (workers), w),
+                             C_("role", "Grid worker"));
+        add_covering (lines, people, covers, member (record, "id"));
+        if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
+          for (guint g = 0; g < json_array_get_length (json_node_get_array (groups)); g++)
+            add_covering (lines, people, covers, json_array_get_string_element (json_node_get_array (groups), g));
+        add_covering (lines, people, covers, village);
+        g_ptr_array_add (lines, NULL);
+        wg_map_grid_set_people (grid, (const char * const *) lines->pdata);
+      }
 
       if (json_object_has_member (record, "household_count"))
         stats.households = json_object_get_int_member (record, "household_count");

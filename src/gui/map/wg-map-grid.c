@@ -24,6 +24,7 @@ struct _WgMapGrid
   char           *village_name;
   WgPolygon      *boundary;
   WgMapGridStats  stats;
+  GStrv           people;   /* "name · role · phone", for the side panel */
 };
 
 G_DEFINE_FINAL_TYPE (WgMapGrid, wg_map_grid, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ enum {
   PROP_NAME,
   PROP_VILLAGE_ID,
   PROP_VILLAGE_NAME,
+  PROP_PEOPLE,
   PROP_BOUNDARY,
   PROP_HOUSEHOLDS,
   PROP_OPEN_CASES,
@@ -102,6 +104,7 @@ wg_map_grid_finalize (GObject *object)
   g_clear_pointer (&self->village_id, g_free);
   g_clear_pointer (&self->village_name, g_free);
   g_clear_pointer (&self->boundary, wg_polygon_unref);
+  g_clear_pointer (&self->people, g_strfreev);
 
   G_OBJECT_CLASS (wg_map_grid_parent_class)->finalize (object);
 }
@@ -134,6 +137,10 @@ wg_map_grid_get_property (GObject    *object,
 
     case PROP_VILLAGE_NAME:
       g_value_set_string (value, self->village_name);
+      break;
+
+    case PROP_PEOPLE:
+      g_value_set_boxed (value, self->people);
       break;
 
     case PROP_BOUNDARY:
@@ -231,6 +238,9 @@ wg_map_grid_class_init (WgMapGridClass *klass)
   properties[PROP_VILLAGE_NAME] =
     g_param_spec_string ("village-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PEOPLE] =
+    g_param_spec_boxed ("people", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_BOUNDARY] =
     g_param_spec_boxed ("boundary", NULL, NULL, WG_TYPE_POLYGON,
                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -411,4 +421,32 @@ wg_map_grid_get_metric_value (WgMapGrid   *self,
   g_return_val_if_fail (WG_IS_MAP_GRID (self), 0.0);
 
   return wg_map_metric_value (metric, &self->stats);
+}
+
+/**
+ * wg_map_grid_get_people:
+ *
+ * Returns: (transfer none) (nullable): the grid's people for the panel, one line each
+ */
+const char * const *
+wg_map_grid_get_people (WgMapGrid *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), NULL);
+
+  return (const char * const *) self->people;
+}
+
+/* The people of the grid as the side panel lists them: its workers and leader, and the cadres
+ * who cover it, each "name · role · phone". */
+void
+wg_map_grid_set_people (WgMapGrid          *self,
+                        const char * const *people)
+{
+  g_return_if_fail (WG_IS_MAP_GRID (self));
+
+  if (self->people != NULL && people != NULL && g_strv_equal ((const char * const *) self->people, people))
+    return;
+  g_strfreev (self->people);
+  self->people = g_strdupv ((char **) people);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEOPLE]);
 }

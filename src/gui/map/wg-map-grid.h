@@ -32,6 +32,9 @@ void             wg_map_grid_set_village_id    (WgMapGrid            *self,
 const char      *wg_map_grid_get_village_name  (WgMapGrid            *self);
 void             wg_map_grid_set_village_name  (WgMapGrid            *self,
                                                 const char           *village_name);
+const char * const *wg_map_grid_get_people    (WgMapGrid            *self);
+void             wg_map_grid_set_people        (WgMapGrid            *self,
+                                                const char * const   *people);
 WgPolygon       *wg_map_grid_get_boundary      (WgMapGrid            *self);
 void             wg_map_grid_set_boundary      (WgMapGrid            *self,
                                                 WgPolygon            *boundary);

@@ -48,6 +48,8 @@ struct _WgMapView
   AdwActionRow        *month_row;
   AdwActionRow        *workers_row;
   AdwActionRow        *cadres_row;
+  AdwPreferencesGroup *people_group;
+  GPtrArray           *people_rows;    /* rows added to people_group */
 
   /* Owned */
   WgGridLayer         *layer;
@@ -119,6 +121,22 @@ fill_panel (WgMapView *self)
   set_count (self->month_row, stats.cases_30d);
   set_count (self->workers_row, stats.workers);
   set_count (self->cadres_row, stats.cadres);
+
+  /* Who to call: rebuilt whole, it is a handful of rows. */
+  for (guint i = 0; i < self->people_rows->len; i++)
+    adw_preferences_group_remove (self->people_group, self->people_rows->pdata[i]);
+  g_ptr_array_set_size (self->people_rows, 0);
+  for (const char * const *line = wg_map_grid_get_people (grid); line != NULL && *line != NULL; line++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *line);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_preferences_group_add (self->people_group, row);
+      g_ptr_array_add (self->people_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->people_group), self->people_rows->len > 0);
 }
 
 static void
@@ -301,6 +319,7 @@ wg_map_view_dispose (GObject *object)
 
   g_clear_signal_handler (&self->panel_notify_id, self->panel_grid);
   g_clear_object (&self->panel_grid);
+  g_clear_pointer (&self->people_rows, g_ptr_array_unref);
   if (self->fit_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
@@ -423,6 +442,7 @@ wg_map_view_class_init (WgMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgMapView, month_row);
   gtk_widget_class_bind_template_child (widget_class, WgMapView, workers_row);
   gtk_widget_class_bind_template_child (widget_class, WgMapView, cadres_row);
+  gtk_widget_class_bind_template_child (widget_class, WgMapView, people_group);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, metric_selected_cb);
@@ -444,6 +464,7 @@ wg_map_view_init (WgMapView *self)
   ShumateViewport *viewport;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->people_rows = g_ptr_array_new ();
 
   for (guint m = 0; m <= WG_MAP_METRIC_LAST; m++)
     gtk_string_list_append (metrics, wg_map_metric_get_title ((WgMapMetric) m));
