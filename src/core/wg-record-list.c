@@ -543,15 +543,6 @@ wg_record_list_get_loading (WgRecordList *self)
   return self->loading;
 }
 
-void
-wg_record_list_reload (WgRecordList *self)
-{
-  g_return_if_fail (WG_IS_RECORD_LIST (self));
-
-  g_hash_table_remove_all (self->cache);
-  start_reload (self);
-}
-
 /* Shows only the records matching @where (SQL written in code; ?2 in it is @param, which may
  * be what a person typed). NULL shows all. */
 void

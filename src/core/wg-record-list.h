@@ -32,7 +32,6 @@ WgRecordList *wg_record_list_new       (WgStore      *store,
                                         const char   *order_by);
 const char   *wg_record_list_get_kind  (WgRecordList *self);
 gboolean      wg_record_list_get_loading (WgRecordList *self);
-void          wg_record_list_reload    (WgRecordList *self);
 void          wg_record_list_rebind    (WgRecordList *self);
 void          wg_record_list_set_filter (WgRecordList *self,
                                         const char   *where,

@@ -302,6 +302,19 @@ is_known_kind (const char *kind)
   return kind != NULL && g_strv_contains (kinds, kind);
 }
 
+/* A kind the server sent that this client does not know fails the whole page. */
+static gboolean
+check_kind (const char  *kind,
+            GError     **error)
+{
+  if (is_known_kind (kind))
+    return TRUE;
+
+  g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_BAD_DATA,
+               _("The server sent records of an unknown kind “%s”"), kind ? kind : "");
+  return FALSE;
+}
+
 void
 wg_outbox_item_free (WgOutboxItem *item)
 {
@@ -993,12 +1006,8 @@ wg_store_txn_upsert_text (WgStoreTxn  *txn,
   g_return_val_if_fail (txn != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!is_known_kind (kind))
-    {
-      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_BAD_DATA,
-                   _("The server sent records of an unknown kind “%s”"), kind ? kind : "");
-      return FALSE;
-    }
+  if (!check_kind (kind, error))
+    return FALSE;
 
   id = member_string (record, "id");
   version_node = json_object_get_member (record, "version");
@@ -1051,12 +1060,8 @@ wg_store_txn_delete (WgStoreTxn  *txn,
   g_return_val_if_fail (txn != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!is_known_kind (kind))
-    {
-      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_BAD_DATA,
-                   _("The server sent records of an unknown kind “%s”"), kind ? kind : "");
-      return FALSE;
-    }
+  if (!check_kind (kind, error))
+    return FALSE;
 
   if (g_str_equal (kind, "cases"))
     {

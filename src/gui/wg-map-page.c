@@ -27,7 +27,6 @@ struct _WgMapPage
   /* Owned */
   WgStore      *store;
   GListStore   *grids;
-  GHashTable   *grids_by_id;     /* id → WgMapGrid, borrowed from @grids */
   GCancellable *cancellable;
   guint         reload_source;
   gboolean      rebuild;         /* grids themselves changed, not only cases */
@@ -289,10 +288,6 @@ loaded_cb (GObject      *object,
     {
       g_list_store_splice (self->grids, 0, g_list_model_get_n_items (G_LIST_MODEL (self->grids)),
                            loaded->grids->pdata, loaded->grids->len);
-      g_hash_table_remove_all (self->grids_by_id);
-      for (guint i = 0; i < loaded->grids->len; i++)
-        g_hash_table_insert (self->grids_by_id, (gpointer) wg_map_grid_get_id (loaded->grids->pdata[i]),
-                             loaded->grids->pdata[i]);
     }
   apply_counts (self, loaded->counts);
   loaded_free (loaded);
@@ -355,7 +350,6 @@ wg_map_page_dispose (GObject *object)
   wg_map_page_set_store (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->grids_by_id, g_hash_table_unref);
   g_clear_object (&self->grids);
 
   G_OBJECT_CLASS (wg_map_page_parent_class)->dispose (object);
@@ -373,7 +367,6 @@ wg_map_page_init (WgMapPage *self)
   GtkWidget *empty;
 
   self->grids = g_list_store_new (WG_TYPE_MAP_GRID);
-  self->grids_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->cancellable = g_cancellable_new ();
 
   self->stack = GTK_STACK (gtk_stack_new ());
@@ -409,8 +402,6 @@ wg_map_page_set_store (WgMapPage *self,
 
   if (self->grids != NULL)
     g_list_store_remove_all (self->grids);
-  if (self->grids_by_id != NULL)
-    g_hash_table_remove_all (self->grids_by_id);
   self->shown_all = FALSE;
 
   if (store != NULL)
