@@ -208,3 +208,18 @@ wg_label_source (const char *source)
     return _("Taken by phone");
   return source != NULL ? source : "";
 }
+
+/* @when (ISO 8601, as the server writes it) in local time, short: month, day, hours and
+ * minutes. Empty when missing or unreadable. */
+char *
+wg_case_format_time (const char *when)
+{
+  g_autoptr(GDateTime) utc = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  /* Translators: when a case was reported or acted on; see GDateTime's format codes */
+  return g_date_time_format (local, _("%m-%d %H:%M"));
+}

@@ -42,6 +42,8 @@ gboolean          wg_case_wants_attention    (const char       *state,
                                               const char       *created_at,
                                               GDateTime        *since);
 
+char             *wg_case_format_time        (const char       *when);
+
 const char       *wg_label_urgency           (const char       *urgency);
 const char       *wg_label_source            (const char       *source);
 

@@ -12,9 +12,8 @@
 
 #include <glib/gi18n.h>
 
-#include "wg-case-machine.h"
+#include "wg-case-detail.h"
 #include "wg-case-views.h"
-#include "wg-dispatch-dialog.h"
 #include "wg-dispatch-page.h"
 #include "wg-labels.h"
 #include "wg-record-list.h"
@@ -34,7 +33,7 @@ struct _WgDispatchPage
   GtkColumnView  *column_view;
   AdwStatusPage  *empty_page;
   GtkRevealer    *detail_revealer;
-  GtkBox         *detail_box;
+  WgCaseDetail   *detail;
 
   /* Owned */
   WgSession      *session;
@@ -195,6 +194,7 @@ loaded_cb (GObject      *object,
       update_filter (self);
       g_clear_pointer (&self->names, g_hash_table_unref);
       self->names = g_steal_pointer (&loaded->names);
+      wg_case_detail_set_names (self->detail, self->names);
       /* Rows already drawn show the new names. */
       if (self->cases != NULL)
         wg_record_list_rebind (self->cases);
@@ -451,19 +451,6 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
-static char *
-format_reported (const char *when)
-{
-  g_autoptr(GDateTime) utc = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup ("");
-  local = g_date_time_to_local (utc);
-  /* Translators: when a case was reported, in the queue; see GDateTime's format codes */
-  return g_date_time_format (local, _("%m-%d %H:%M"));
-}
-
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -518,7 +505,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
       break;
 
     case COLUMN_REPORTED:
-      owned = format_reported (wg_record_get_string (record, "created_at"));
+      owned = wg_case_format_time (wg_record_get_string (record, "created_at"));
       text = owned;
       break;
 
@@ -622,267 +609,14 @@ populate_views (WgDispatchPage *self)
     }
 }
 
-/* --- the case's detail and its actions ------------------------------------------------------- */
-
-/* The actions offered here need nothing but a click; the ones that ask for a reason, a target
- * or a deadline come with their dialogs. */
-static const WgCaseAction quick_actions[] = {
-  WG_CASE_ACTION_ACCEPT,
-  WG_CASE_ACTION_DISPATCH,
-  WG_CASE_ACTION_CLAIM,
-  WG_CASE_ACTION_START,
-  WG_CASE_ACTION_VERIFY,
-  WG_CASE_ACTION_CLOSE,
-  WG_CASE_ACTION_REJECT,
-  WG_CASE_ACTION_REOPEN,
-};
-
-/* Actions that need a reason the dispatcher types. */
-static gboolean
-needs_reason (WgCaseAction action)
-{
-  return action == WG_CASE_ACTION_REJECT || action == WG_CASE_ACTION_REOPEN ||
-         action == WG_CASE_ACTION_RETURN || action == WG_CASE_ACTION_ESCALATE;
-}
-
-static void
-action_taken_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!wg_sync_take_action_finish (WG_SYNC (object), result, &error))
-    g_warning ("Could not record the action: %s", error->message);
-}
-
-/* Takes @action on the case on show with @params: shown at once as pending; the outbox sends
- * it when it can, and a refusal says why. */
-static void
-take_action (WgDispatchPage *self,
-             WgCaseAction    action,
-             JsonObject     *params)
-{
-  WgRecord *record = g_object_get_data (G_OBJECT (self->detail_box), "record");
-  WgSync *sync = self->session != NULL ? wg_session_get_sync (self->session) : NULL;
-  const WgCaseTransition *transition;
-  WgCaseState from;
-
-  if (record == NULL || sync == NULL || !wg_case_state_from_string (wg_record_get_state (record), &from) ||
-      (transition = wg_case_machine_lookup (from, action)) == NULL)
-    return;
-
-  wg_sync_take_action_async (sync, wg_record_get_id (record), wg_case_action_to_string (action), params,
-                             wg_record_get_version (record), wg_case_state_to_string (transition->to),
-                             NULL, action_taken_cb, NULL);
-}
-
-static void
-target_chosen_cb (WgDispatchDialog *dialog,
-                  const char       *kind,
-                  const char       *id,
-                  const char       *name,
-                  WgDispatchPage   *self)
-{
-  g_autoptr(JsonObject) params = json_object_new ();
-  JsonObject *assignee = json_object_new ();
-
-  json_object_set_string_member (assignee, "kind", kind);
-  json_object_set_string_member (assignee, "id", id);
-  json_object_set_object_member (params, "assignee", assignee);
-  take_action (self, WG_CASE_ACTION_DISPATCH, params);
-}
-
-static void
-reason_response_cb (AdwAlertDialog *dialog,
-                    const char     *response,
-                    WgDispatchPage *self)
-{
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "action"));
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr(JsonObject) params = NULL;
-
-  if (g_strcmp0 (response, "confirm") != 0 || reason[0] == '\0')
-    return;
-  params = json_object_new ();
-  json_object_set_string_member (params, "reason", reason);
-  take_action (self, action, params);
-}
-
-static void
-reason_changed_cb (GtkEditable    *entry,
-                   AdwAlertDialog *dialog)
-{
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  adw_alert_dialog_set_response_enabled (dialog, "confirm", reason[0] != '\0');
-}
-
-static void
-ask_reason (WgDispatchPage *self,
-            WgCaseAction    action)
-{
-  const char *verb = wg_label_case_action (wg_case_action_to_string (action));
-  g_autofree char *heading = g_strdup_printf (_("%s: Why?"), verb);
-  AdwDialog *dialog = adw_alert_dialog_new (heading, _("The reason goes into the case’s timeline, where the reporter and the teams read it."));
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_alert_dialog_set_extra_child (ADW_ALERT_DIALOG (dialog), entry);
-  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"), "confirm", verb, NULL);
-  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "confirm", ADW_RESPONSE_SUGGESTED);
-  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "confirm");
-  adw_alert_dialog_set_response_enabled (ADW_ALERT_DIALOG (dialog), "confirm", FALSE);
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_object_set_data (G_OBJECT (dialog), "action", GINT_TO_POINTER (action));
-  g_signal_connect_object (entry, "changed", G_CALLBACK (reason_changed_cb), dialog, 0);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (reason_response_cb), self, 0);
-  adw_dialog_present (dialog, GTK_WIDGET (self));
-}
-
-static void
-action_clicked_cb (GtkButton      *button,
-                   WgDispatchPage *self)
-{
-  WgCaseAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "action"));
-
-  if (action == WG_CASE_ACTION_DISPATCH && self->store != NULL)
-    {
-      WgDispatchDialog *dialog = wg_dispatch_dialog_new (self->store);
-
-      g_signal_connect_object (dialog, "chosen", G_CALLBACK (target_chosen_cb), self, 0);
-      adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
-      return;
-    }
-  if (needs_reason (action))
-    {
-      ask_reason (self, action);
-      return;
-    }
-
-  take_action (self, action, NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-}
-
-static void
-add_field (GtkWidget  *group,
-           const char *title,
-           const char *value)
-{
-  GtkWidget *row;
-
-  if (value == NULL || value[0] == '\0')
-    return;
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  adw_action_row_set_subtitle_selectable (ADW_ACTION_ROW (row), TRUE);
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-}
+/* --- the case's detail ----------------------------------------------------------------------- */
 
 static void
 show_detail (WgDispatchPage *self,
              WgRecord       *record)
 {
-  JsonObject *json = record != NULL ? wg_record_get_json (record) : NULL;
-  GtkWidget *child;
-  GtkWidget *title;
-  GtkWidget *buttons;
-  GtkWidget *group;
-  WgCaseState state;
-  WgRole role = WG_ROLE_NONE;
-  g_autofree char *place = NULL;
-  g_autofree char *deadline = NULL;
-  g_autofree char *reported = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_box))) != NULL)
-    gtk_box_remove (self->detail_box, child);
-  g_object_set_data_full (G_OBJECT (self->detail_box), "record",
-                          record != NULL ? g_object_ref (record) : NULL, g_object_unref);
-  gtk_revealer_set_reveal_child (self->detail_revealer, json != NULL);
-  if (json == NULL)
-    return;
-
-  title = gtk_label_new (wg_record_get_string (record, "title"));
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-3");
-  gtk_box_append (self->detail_box, title);
-
-  /* The actions this user may take on this case now: the state machine decides. */
-  buttons = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), FALSE);
-  if (self->session != NULL && wg_session_get_role (self->session) != NULL)
-    wg_role_from_string (wg_session_get_role (self->session), &role);
-  if (wg_case_state_from_string (wg_record_get_state (record), &state) && !wg_record_get_pending (record))
-    for (guint i = 0; i < G_N_ELEMENTS (quick_actions); i++)
-      if (wg_case_machine_can (state, quick_actions[i], role))
-        {
-          g_autofree char *label = g_strconcat (wg_label_case_action (wg_case_action_to_string (quick_actions[i])),
-                                                (quick_actions[i] == WG_CASE_ACTION_DISPATCH || needs_reason (quick_actions[i])) ? "…" : "",
-                                                NULL);
-          GtkWidget *button = gtk_button_new_with_label (label);
-
-          g_object_set_data (G_OBJECT (button), "action", GINT_TO_POINTER (quick_actions[i]));
-          gtk_widget_set_name (button, wg_case_action_to_string (quick_actions[i]));
-          if (gtk_widget_get_first_child (buttons) == NULL)
-            gtk_widget_add_css_class (button, "suggested-action");
-          g_signal_connect_object (button, "clicked", G_CALLBACK (action_clicked_cb), self, 0);
-          gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
-        }
-  if (gtk_widget_get_first_child (buttons) != NULL)
-    gtk_box_append (self->detail_box, buttons);
-  else
-    {
-      g_object_ref_sink (buttons);
-      g_object_unref (buttons);
-    }
-
-  group = adw_preferences_group_new ();
-  add_field (group, C_("column", "Number"), wg_record_get_string (record, "number"));
-  add_field (group, C_("column", "State"), wg_record_get_pending (record)
-             ? (place = g_strdup_printf (_("%s (waiting to be sent)"), wg_label_case_state (wg_record_get_state (record))))
-             : wg_label_case_state (wg_record_get_state (record)));
-  g_clear_pointer (&place, g_free);
-  add_field (group, C_("column", "Category"), name_of (self, wg_record_get_string (record, "category_id")));
-  place = g_strdup_printf (C_("place", "%s · %s"), name_of (self, wg_record_get_string (record, "village_id")),
-                           name_of (self, wg_record_get_string (record, "grid_id")));
-  add_field (group, C_("column", "Village and Grid"), place);
-  add_field (group, _("Address"), wg_record_get_string (record, "address"));
-  add_field (group, C_("column", "Source"), wg_label_source (wg_record_get_string (record, "source")));
-  reported = format_reported (wg_record_get_string (record, "created_at"));
-  add_field (group, C_("column", "Reported"), reported);
-  wg_case_deadline_state (wg_record_get_state (record), wg_record_get_string (record, "deadline"), now, &deadline);
-  add_field (group, C_("column", "Deadline"), deadline);
-  add_field (group, _("Description"), wg_record_get_string (record, "description"));
-  gtk_box_append (self->detail_box, group);
-
-  /* The timeline, oldest first: who did what, when. */
-  if (json_object_has_member (json, "timeline") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json, "timeline")))
-    {
-      JsonArray *timeline = json_object_get_array_member (json, "timeline");
-      GtkWidget *history = adw_preferences_group_new ();
-
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (history), _("Timeline"));
-      for (guint i = 0; i < json_array_get_length (timeline); i++)
-        {
-          JsonObject *entry = json_array_get_object_element (timeline, i);
-          g_autofree char *when = format_reported (json_object_has_member (entry, "at") ? json_object_get_string_member (entry, "at") : NULL);
-          g_autofree char *what = g_strdup_printf (C_("timeline", "%s · %s"), when,
-                                                   wg_label_case_action (json_object_get_string_member (entry, "action")));
-          const char *who = json_object_has_member (entry, "actor_name") ? json_object_get_string_member (entry, "actor_name") : NULL;
-
-          add_field (history, what, who);
-        }
-      gtk_box_append (self->detail_box, history);
-    }
+  wg_case_detail_set_record (self->detail, record);
+  gtk_revealer_set_reveal_child (self->detail_revealer, record != NULL);
 }
 
 static void
@@ -958,7 +692,7 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_revealer);
-  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_box);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, view_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dropdown_selected_cb);
@@ -971,6 +705,7 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
 static void
 wg_dispatch_page_init (WgDispatchPage *self)
 {
+  g_type_ensure (WG_TYPE_CASE_DETAIL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1023,6 +758,7 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
   g_return_if_fail (WG_IS_DISPATCH_PAGE (self));
 
   g_set_object (&self->session, session);
+  wg_case_detail_set_session (self->detail, session);
 
   if (self->store == store)
     return;
