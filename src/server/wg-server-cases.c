@@ -20,6 +20,7 @@
 #include "wg-case-machine.h"
 #include "wg-geometry.h"
 #include "wg-json.h"
+#include "wg-labels.h"
 #include "wg-server-private.h"
 
 #define END { NULL, 0, 0, NULL, NULL, NULL, 0, 0 }
@@ -291,8 +292,8 @@ create_case (WgRequest     *req,
   if (t == NULL || (t->roles & req->role) == 0)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_FORBIDDEN,
-                   _("Your role (%s) may not %s a case."), wg_role_to_string (req->role),
-                   wg_case_action_to_string (action));
+                   _("Your role (%s) may not “%s” a case."), wg_label_role (wg_role_to_string (req->role)),
+                   wg_label_case_action (wg_case_action_to_string (action)));
       return FALSE;
     }
   if (!wg_schema_validate (wg_case_report_fields, body, FALSE, report_ignored, _wg_ref_exists_cb, req, error))
@@ -471,7 +472,7 @@ legal_actions_text (WgCaseState state,
   t = wg_case_machine_get_table (&n);
   for (guint i = 0; i < n; i++)
     if (t[i].from == state && (t[i].roles & role))
-      g_string_append_printf (s, "%s%s", s->len ? ", " : "", wg_case_action_to_string (t[i].action));
+      g_string_append_printf (s, "%s%s", s->len ? C_("list separator", ", ") : "", wg_label_case_action (wg_case_action_to_string (t[i].action)));
   if (s->len == 0)
     g_string_append (s, _("none"));
   return g_string_free (g_steal_pointer (&s), FALSE);
@@ -504,8 +505,8 @@ do_merge (WgRequest   *req,
       target_state == WG_CASE_STATE_CLOSED)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_CONFLICT,
-                   _("Case %s is %s; merge into an open case instead."),
-                   wg_json_get_string (target_obj, "number"), wg_json_get_string (target_obj, "state"));
+                   _("Case %s is “%s”; merge into an open case instead."),
+                   wg_json_get_string (target_obj, "number"), wg_label_case_state (wg_json_get_string (target_obj, "state")));
       return FALSE;
     }
   json_object_set_string_member (obj, "merged_into", into);
@@ -844,15 +845,16 @@ _wg_handle_case_action (WgRequest  *req,
 
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_INVALID_TRANSITION,
                    _("Case %s is “%s”; the action “%s” is not possible in that state. Possible for you now: %s."),
-                   wg_json_get_string (obj, "number"), wg_case_state_to_string (state),
-                   wg_case_action_to_string (action), legal);
+                   wg_json_get_string (obj, "number"), wg_label_case_state (wg_case_state_to_string (state)),
+                   wg_label_case_action (wg_case_action_to_string (action)), legal);
       return FALSE;
     }
   if ((t->roles & req->role) == 0)
     {
       g_set_error (error, WG_API_ERROR, WG_API_ERROR_FORBIDDEN,
                    _("Your role (%s) may not “%s” a case that is “%s”."),
-                   wg_role_to_string (req->role), wg_case_action_to_string (action), wg_case_state_to_string (state));
+                   wg_label_role (wg_role_to_string (req->role)), wg_label_case_action (wg_case_action_to_string (action)),
+                   wg_label_case_state (wg_case_state_to_string (state)));
       return FALSE;
     }
   if (!wg_schema_validate (action_fields (action), body, FALSE, NULL, _wg_ref_exists_cb, req, error))

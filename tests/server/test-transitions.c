@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "wg-case-machine.h"
+#include "wg-labels.h"
 #include "wg-test-server.h"
 #include "wg-test-world.h"
 
@@ -182,8 +183,9 @@ test_illegal (void)
                      wg_case_state_to_string (s), r->status, r->body);
           wg_assert_error (r, 409, "invalid_transition");
           message = json_object_get_string_member (json_object_get_object_member (json_node_get_object (r->json), "error"), "message");
-          g_assert_nonnull (strstr (message, wg_case_state_to_string (s)));
-          g_assert_nonnull (strstr (message, wg_case_action_to_string (a)));
+          /* in the words people use, not the wire names */
+          g_assert_nonnull (strstr (message, wg_label_case_state (wg_case_state_to_string (s))));
+          g_assert_nonnull (strstr (message, wg_label_case_action (wg_case_action_to_string (a))));
         }
       after = get_case (id);
       g_assert_cmpint (json_object_get_int_member (after, "version"), ==, json_object_get_int_member (before, "version"));

@@ -9,5 +9,6 @@ G_BEGIN_DECLS
 
 const char *wg_label_case_action (const char *action);
 const char *wg_label_case_state  (const char *state);
+const char *wg_label_role        (const char *role);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The wire names ("dispatch", "in_progress") never reach a person; these are the words the
- * command center uses, 派单 and 处理中 in Chinese.
+ * command center uses, 派单 and 处理中 in Chinese. The server words its refusals with them too.
  */
 #define G_LOG_DOMAIN "WgLabels"
 
@@ -75,4 +75,18 @@ wg_label_case_state (const char *state)
   };
 
   return lookup (labels, G_N_ELEMENTS (labels), state);
+}
+
+const char *
+wg_label_role (const char *role)
+{
+  static const Label labels[] = {
+    { "admin", NC_("case", "Administrator") },
+    { "dispatcher", NC_("case", "Dispatcher") },
+    { "leader", NC_("case", "Leader") },
+    { "field_worker", NC_("case", "Grid worker") },
+    { "team_member", NC_("case", "Team member") },
+  };
+
+  return lookup (labels, G_N_ELEMENTS (labels), role);
 }
