@@ -357,3 +357,25 @@ wg_working_calendar_minutes_between (WgWorkingCalendar *self,
 
   return total / 60;
 }
+
+/* The working minutes a case gets to be handled once dispatched: its category's time limit
+ * (@category_value in @category_unit, "days" or "hours"; 0 when the category sets none),
+ * else by urgency (Beijing 12345 practice: high 3 days, normal 7, low 15), and never more
+ * than two working hours when urgent. Server, demo and the dispatch dialog all use this. */
+gint64
+wg_handling_minutes (const char *urgency,
+                     gint64      category_value,
+                     const char *category_unit)
+{
+  gint64 minutes = 7 * WG_WORKING_MINUTES_PER_DAY;
+
+  if (g_strcmp0 (urgency, "high") == 0)
+    minutes = 3 * WG_WORKING_MINUTES_PER_DAY;
+  else if (g_strcmp0 (urgency, "low") == 0)
+    minutes = 15 * WG_WORKING_MINUTES_PER_DAY;
+  if (category_value > 0)
+    minutes = category_value * (g_strcmp0 (category_unit, "days") == 0 ? WG_WORKING_MINUTES_PER_DAY : 60);
+  if (g_strcmp0 (urgency, "urgent") == 0)
+    minutes = MIN (minutes, 120);
+  return minutes;
+}

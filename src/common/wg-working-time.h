@@ -42,4 +42,8 @@ gint64             wg_working_calendar_minutes_between (WgWorkingCalendar *self,
                                                         GDateTime         *end);
 GTimeZone         *wg_working_calendar_get_timezone    (WgWorkingCalendar *self);
 
+gint64             wg_handling_minutes                 (const char        *urgency,
+                                                        gint64             category_value,
+                                                        const char        *category_unit);
+
 G_END_DECLS

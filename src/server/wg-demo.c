@@ -1579,19 +1579,6 @@ typedef struct
   gboolean failed;
 } CaseGen;
 
-/* The handling time of a dispatched case, by the rule of wg-server-cases.c's
- * deadline_minutes (): the category's time, capped at two working hours when urgent. That
- * function is static and takes a request; if it moves to src/common this should call it. */
-static gint64
-deadline_minutes (const DemoCategory *cat,
-                  const char         *urgency)
-{
-  gint64 minutes = (gint64) cat->deadline_value * (strcmp (cat->deadline_unit, "days") == 0 ? WG_WORKING_MINUTES_PER_DAY : 60);
-
-  if (strcmp (urgency, "urgent") == 0)
-    minutes = MIN (minutes, 120);
-  return minutes;
-}
 
 /* Appends a timeline entry for `action` taken by `actor` at `at`, after checking it against
  * the state machine table with the actor's role, and moves the case. */
@@ -1702,7 +1689,7 @@ do_dispatch (CaseGen *gen,
   if (c->accepted_at == 0)
     c->accepted_at = c->updated_at;
   c->dispatched_at = c->updated_at;
-  c->deadline = add_working_minutes (ctx, c->dispatched_at, deadline_minutes (cat, c->urgency));
+  c->deadline = add_working_minutes (ctx, c->dispatched_at, wg_handling_minutes (c->urgency, cat->deadline_value, cat->deadline_unit));
 }
 
 static void

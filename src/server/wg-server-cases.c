@@ -201,39 +201,24 @@ add_working_minutes (WgRequest  *req,
   return wg_rfc3339_format (end);
 }
 
-/* The handling time a case gets when dispatched: the category's, else by urgency
- * (Beijing 12345 practice: urgent 2 h, general 7 days, complex 15 days), capped at two
- * working hours for urgent cases whatever the category says. */
+/* The handling time a case gets when dispatched: see wg_handling_minutes (). */
 static gint64
 deadline_minutes (WgRequest  *req,
                   JsonObject *case_obj)
 {
-  const char *urgency = wg_json_get_string (case_obj, "urgency");
   const char *category_id = wg_json_get_string (case_obj, "category_id");
-  gint64 minutes = 7 * WG_WORKING_MINUTES_PER_DAY;
+  g_autoptr(WgRecord) category = category_id != NULL ? wg_db_get_record (req->server->db, category_id, NULL) : NULL;
+  g_autoptr(JsonObject) cat = NULL;
+  gint64 value = 0;
 
-  if (g_strcmp0 (urgency, "high") == 0)
-    minutes = 3 * WG_WORKING_MINUTES_PER_DAY;
-  else if (g_strcmp0 (urgency, "low") == 0)
-    minutes = 15 * WG_WORKING_MINUTES_PER_DAY;
-
-  if (category_id != NULL)
+  if (category != NULL && !category->deleted)
     {
-      g_autoptr(WgRecord) category = wg_db_get_record (req->server->db, category_id, NULL);
-
-      if (category != NULL && !category->deleted)
-        {
-          g_autoptr(JsonObject) cat = _wg_record_parse_body (category);
-          gint64 value;
-
-          if (wg_json_get_int (cat, "deadline_value", &value))
-            minutes = value * (g_strcmp0 (wg_json_get_string (cat, "deadline_unit"), "days") == 0
-                               ? WG_WORKING_MINUTES_PER_DAY : 60);
-        }
+      cat = _wg_record_parse_body (category);
+      if (!wg_json_get_int (cat, "deadline_value", &value))
+        value = 0;
     }
-  if (g_strcmp0 (urgency, "urgent") == 0)
-    minutes = MIN (minutes, 120);
-  return minutes;
+  return wg_handling_minutes (wg_json_get_string (case_obj, "urgency"), value,
+                              cat != NULL ? wg_json_get_string (cat, "deadline_unit") : NULL);
 }
 
 static gboolean

@@ -173,6 +173,20 @@ parse (const char *text)
   return node;
 }
 
+/* The handling time: the category's limit, else by urgency, at most two hours when urgent. */
+static void
+test_handling_minutes (void)
+{
+  g_assert_cmpint (wg_handling_minutes ("normal", 0, NULL), ==, 7 * WG_WORKING_MINUTES_PER_DAY);
+  g_assert_cmpint (wg_handling_minutes ("high", 0, NULL), ==, 3 * WG_WORKING_MINUTES_PER_DAY);
+  g_assert_cmpint (wg_handling_minutes ("low", 0, NULL), ==, 15 * WG_WORKING_MINUTES_PER_DAY);
+  g_assert_cmpint (wg_handling_minutes ("urgent", 0, NULL), ==, 120);
+  g_assert_cmpint (wg_handling_minutes ("normal", 24, "hours"), ==, 24 * 60);
+  g_assert_cmpint (wg_handling_minutes ("low", 2, "days"), ==, 2 * WG_WORKING_MINUTES_PER_DAY);
+  g_assert_cmpint (wg_handling_minutes ("urgent", 24, "hours"), ==, 120);
+  g_assert_cmpint (wg_handling_minutes ("urgent", 1, "hours"), ==, 60);
+}
+
 static void
 test_point_in_polygon (void)
 {
@@ -293,6 +307,7 @@ main (int   argc,
   g_test_add_func ("/common/enum-names", test_enum_names);
   g_test_add_func ("/common/case-machine", test_machine_table);
   g_test_add_func ("/common/working-time", test_working_time);
+  g_test_add_func ("/common/handling-minutes", test_handling_minutes);
   g_test_add_func ("/common/point-in-polygon", test_point_in_polygon);
   g_test_add_func ("/common/gcj02-round-trip", test_gcj02);
   g_test_add_func ("/common/json", test_json_helpers);
