@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "wg-case-views.h"
 #include "wg-store.h"
 
 typedef struct
@@ -184,44 +185,65 @@ delete_cb (WgStoreTxn  *txn,
          wg_store_txn_delete (txn, "grids", "g1", error);
 }
 
+/* What the queue's search finds for @text: the rowids, newest first, through the same WHERE
+ * and FTS query as the queue. */
+static GArray *
+search (WgStore    *store,
+        const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *query = wg_fts_build_query (text);
+  GArray *rowids;
+
+  g_assert_nonnull (query);
+  rowids = wg_store_list_rowids (store, "cases", wg_case_search_where (), query, "reported_at DESC", &error);
+  g_assert_no_error (error);
+  return rowids;
+}
+
+static gint64
+rowid_of (WgStore    *store,
+          const char *id)
+{
+  return wg_store_rowid_for (store, "cases", id);
+}
+
 static void
 test_store_search (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) hits = NULL;
+  GArray *hits;
 
   g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
 
-  hits = wg_store_search_cases (f->store, "漏水", 10, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_strv_length (hits), ==, 1);
-  g_assert_cmpstr (hits[0], ==, "c1");
-  g_clear_pointer (&hits, g_strfreev);
+  hits = search (f->store, "漏水");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (g_array_index (hits, gint64, 0), ==, rowid_of (f->store, "c1"));
+  g_array_unref (hits);
 
-  hits = wg_store_search_cases (f->store, "建设路", 10, &error);
-  g_assert_cmpuint (g_strv_length (hits), ==, 1);
-  g_clear_pointer (&hits, g_strfreev);
+  hits = search (f->store, "建设路");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_array_unref (hits);
 
-  hits = wg_store_search_cases (f->store, "000124", 10, &error);
-  g_assert_cmpuint (g_strv_length (hits), ==, 1);
-  g_assert_cmpstr (hits[0], ==, "c2");
-  g_clear_pointer (&hits, g_strfreev);
+  hits = search (f->store, "000124");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (g_array_index (hits, gint64, 0), ==, rowid_of (f->store, "c2"));
+  g_array_unref (hits);
 
   /* As typed, the last word is a prefix. */
-  hits = wg_store_search_cases (f->store, "stre", 10, &error);
-  g_assert_cmpuint (g_strv_length (hits), ==, 1);
-  g_clear_pointer (&hits, g_strfreev);
+  hits = search (f->store, "stre");
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_array_unref (hits);
 
   /* FTS syntax typed by a person is text, not an error. */
-  hits = wg_store_search_cases (f->store, "\"light\" OR (NEAR", 10, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&hits, g_strfreev);
+  g_array_unref (search (f->store, "\"light\" OR (NEAR"));
 
   /* A deleted case is no longer found. */
   g_assert_true (wg_store_write_sync (f->store, delete_cb, NULL, &error));
-  hits = wg_store_search_cases (f->store, "漏水", 10, &error);
-  g_assert_cmpuint (g_strv_length (hits), ==, 0);
+  hits = search (f->store, "漏水");
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_array_unref (hits);
   g_assert_cmpint (wg_store_count (f->store, "grids", &error), ==, 1);
 }
 

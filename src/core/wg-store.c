@@ -145,7 +145,6 @@ typedef enum
   DOING_OPEN,
   DOING_READ,
   DOING_UPDATE,
-  DOING_SEARCH,
 } Doing;
 
 static gboolean
@@ -170,9 +169,6 @@ set_sqlite_error (GError    **error,
       break;
     case DOING_READ:
       g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not read the local cache: %s"), detail);
-      break;
-    case DOING_SEARCH:
-      g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_FAILED, _("Could not search the local cache: %s"), detail);
       break;
     case DOING_UPDATE:
     default:
@@ -1447,44 +1443,6 @@ wg_store_count_outbox (WgStore  *self,
     set_sqlite_error (error, conn->db, DOING_READ);
   sqlite3_reset (stmt);
   return count;
-}
-
-/* Case ids whose number, title, description or address contain what was typed, newest
- * first. */
-GStrv
-wg_store_search_cases (WgStore     *self,
-                       const char  *text,
-                       guint        limit,
-                       GError     **error)
-{
-  static const char sql[] =
-    "SELECT c.id FROM cases_fts f JOIN cases c ON c.rowid = f.rowid"
-    " WHERE cases_fts MATCH ?1 ORDER BY c.reported_at DESC LIMIT ?2";
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autofree char *query = wg_fts_build_query (text);
-  ReaderConn *conn;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (WG_IS_STORE (self), NULL);
-
-  if (query == NULL)
-    return g_strv_builder_end (builder);
-  if (!(stmt = reader_prepare (self, sql, &conn, error)))
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, conn->db, DOING_SEARCH);
-      return NULL;
-    }
-
-  return g_strv_builder_end (builder);
 }
 
 /* --- rows for list models ------------------------------------------------------------------- */

@@ -143,10 +143,6 @@ GPtrArray    *wg_store_list_outbox     (WgStore             *self,
                                         GError             **error);
 guint         wg_store_count_outbox    (WgStore             *self,
                                         GError             **error);
-GStrv         wg_store_search_cases    (WgStore             *self,
-                                        const char          *text,
-                                        guint                limit,
-                                        GError             **error);
 
 GArray       *wg_store_list_rowids     (WgStore             *self,
                                         const char          *kind,
