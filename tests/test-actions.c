@@ -1107,6 +1107,69 @@ test_admin (void)
   assert_focus_kept ();
 }
 
+/* Every action's shortcut is in the shortcuts window (Ctrl+?). */
+static void
+test_shortcuts_window (void)
+{
+  GtkWindow *shortcuts = NULL;
+
+  wg_test_focus_window (GTK_WIDGET (window));
+  WG_TEST_PRESS (XK_Control_L, XK_Shift_L, XK_slash);
+  for (guint attempt = 0; attempt < 100 && shortcuts == NULL; attempt++)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      wg_test_settle (30);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+          if (GTK_IS_SHORTCUTS_WINDOW (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+            shortcuts = w;
+        }
+    }
+  g_assert_nonnull (shortcuts);
+  {
+    static const char * const accels[] = { "<Alt>a", "<Alt>j", "<Alt>m", "<Alt>d", "<Alt>l", "<Alt>s", "<Alt>o",
+                                           "<Alt>v", "<Alt>c", "<Alt>r", "<Alt>t", "<Alt>e", "<Alt>u", "<Alt>x",
+                                           "<Alt>n", "<Alt>b", "<Control>Return", "<Control>n" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+      {
+        gboolean listed = FALSE;
+
+        /* walk every shortcut of the window */
+        {
+          GPtrArray *stack = g_ptr_array_new ();
+
+          g_ptr_array_add (stack, shortcuts);
+          while (stack->len > 0 && !listed)
+            {
+              GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+              if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+                {
+                  g_autofree char *accel = NULL;
+
+                  g_object_get (w, "accelerator", &accel, NULL);
+                  listed = g_strcmp0 (accel, accels[i]) == 0;
+                }
+              for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+                g_ptr_array_add (stack, c);
+            }
+          g_ptr_array_unref (stack);
+        }
+        if (!listed)
+          g_error ("%s is not in the shortcuts window", accels[i]);
+      }
+  }
+  /* They have a section of their own, "Dispatch". */
+  g_object_set (shortcuts, "section-name", "dispatch", NULL);
+  wg_test_settle (400);
+  wg_test_screenshot (GTK_WIDGET (shortcuts), "actions-shortcuts", lang);
+  gtk_window_close (shortcuts);
+}
+
 static void
 test_finish (void)
 {
@@ -1149,6 +1212,7 @@ main (int   argc,
   g_test_add_func ("/actions/offline", test_offline);
   g_test_add_func ("/actions/new-case", test_new_case);
   g_test_add_func ("/actions/admin", test_admin);
+  g_test_add_func ("/actions/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/actions/finish", test_finish);
 
   return g_test_run ();

@@ -293,6 +293,15 @@ build (WgActionDialog    *self,
       proposal = wg_working_calendar_add_minutes (calendar, from, minutes);
       self->deadline = WG_DEADLINE_GROUP (wg_deadline_group_new (calendar));
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->deadline), _("New Deadline"));
+      if (base != NULL)
+        {
+          g_autoptr(GDateTime) local = g_date_time_to_timezone (base, wg_working_calendar_get_timezone (calendar));
+          /* Translators: the case's deadline before the extension, see GDateTime's format codes */
+          g_autofree char *when = g_date_time_format (local, _("%a %Y-%m-%d %H:%M"));
+          g_autofree char *text = g_strdup_printf (_("The current deadline is %s."), when);
+
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->deadline), text);
+        }
       wg_deadline_group_set_base (self->deadline, base);
       wg_deadline_group_set_deadline (self->deadline, proposal);
       g_signal_connect_swapped (self->deadline, "notify::valid", G_CALLBACK (changed_cb), self);

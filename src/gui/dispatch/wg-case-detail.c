@@ -49,6 +49,7 @@ struct _WgCaseDetail
   GSimpleActionGroup *actions;        /* "case.*": one per action, enabled as allowed */
   GSimpleActionGroup *page_actions;   /* "dispatch.new-case", on the page */
 
+  char               *last_id;        /* the case last on show, for the focus */
   WgCaseAction        primary;        /* the suggested action, or WG_N_CASE_ACTIONS */
   gboolean            busy;           /* an action was taken and is not shown yet */
   FocusArea           focus_area;
@@ -509,10 +510,15 @@ get_queue (WgCaseDetail *self)
   return self->queue;
 }
 
+/* The first button of the actions' row: in its wrap box, else the menu. */
 static GtkWidget *
 first_action_button (WgCaseDetail *self)
 {
-  return self->buttons != NULL ? gtk_widget_get_first_child (self->buttons) : NULL;
+  GtkWidget *first = self->buttons != NULL ? gtk_widget_get_first_child (self->buttons) : NULL;
+
+  if (first != NULL && ADW_IS_WRAP_BOX (first))
+    return gtk_widget_get_first_child (first) != NULL ? gtk_widget_get_first_child (first) : gtk_widget_get_next_sibling (first);
+  return first;
 }
 
 /* Puts the focus back where the dispatcher works: on the detail's first button when it was in
@@ -532,6 +538,16 @@ restore_focus (WgCaseDetail *self)
       guint selected = GTK_IS_SINGLE_SELECTION (model) ? gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model))
                                                        : GTK_INVALID_LIST_POSITION;
 
+      /* No case selected (it left the view): the row of the case last on show, if it is
+       * still there. */
+      for (guint i = 0; selected == GTK_INVALID_LIST_POSITION && self->last_id != NULL &&
+                        i < MIN (g_list_model_get_n_items (G_LIST_MODEL (model)), 10000); i++)
+        {
+          g_autoptr(WgRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+          if (g_strcmp0 (wg_record_get_id (record), self->last_id) == 0)
+            selected = i;
+        }
       /* scroll_to () moves the focus only within a queue that has it */
       gtk_widget_grab_focus (queue);
       if (selected != GTK_INVALID_LIST_POSITION)
@@ -627,6 +643,7 @@ focus_changed_cb (GtkWindow    *window,
 static void
 append_actions (WgCaseDetail *self)
 {
+  GtkWidget *row;
   GtkWidget *buttons;
   g_autoptr(GMenu) more = g_menu_new ();
   WgCaseState state;
@@ -640,7 +657,6 @@ append_actions (WgCaseDetail *self)
     return;
 
   buttons = adw_wrap_box_new ();
-  gtk_widget_set_name (buttons, "case-actions");
   adw_wrap_box_set_child_spacing (ADW_WRAP_BOX (buttons), 6);
   adw_wrap_box_set_line_spacing (ADW_WRAP_BOX (buttons), 6);
   for (guint i = 0; i < G_N_ELEMENTS (action_info); i++)
@@ -685,26 +701,32 @@ append_actions (WgCaseDetail *self)
       }
     }
 
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_name (row, "case-actions");
+  gtk_widget_set_hexpand (buttons, TRUE);
+  gtk_box_append (GTK_BOX (row), buttons);
+  /* The menu keeps to the end of the first line, however the buttons wrap. */
   if (g_menu_model_get_n_items (G_MENU_MODEL (more)) > 0)
     {
       GtkWidget *menu = gtk_menu_button_new ();
 
       gtk_widget_set_name (menu, "more-actions");
+      gtk_widget_set_valign (menu, GTK_ALIGN_START);
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), G_MENU_MODEL (more));
       gtk_widget_set_tooltip_text (menu, _("More Actions"));
-      adw_wrap_box_append (ADW_WRAP_BOX (buttons), menu);
+      gtk_box_append (GTK_BOX (row), menu);
     }
 
-  if (gtk_widget_get_first_child (buttons) != NULL)
+  if (n_buttons > 0 || g_menu_model_get_n_items (G_MENU_MODEL (more)) > 0)
     {
-      gtk_box_append (self->box, buttons);
-      g_set_weak_pointer (&self->buttons, buttons);
+      gtk_box_append (self->box, row);
+      g_set_weak_pointer (&self->buttons, row);
     }
   else
     {
-      g_object_ref_sink (buttons);
-      g_object_unref (buttons);
+      g_object_ref_sink (row);
+      g_object_unref (row);
     }
 }
 
@@ -854,6 +876,7 @@ wg_case_detail_dispose (GObject *object)
   g_clear_object (&self->actions);
   g_clear_object (&self->page_actions);
   self->page = NULL;
+  g_clear_pointer (&self->last_id, g_free);
   g_clear_object (&self->record);
   g_clear_object (&self->session);
   g_clear_pointer (&self->names, g_hash_table_unref);
@@ -948,6 +971,8 @@ wg_case_detail_set_record (WgCaseDetail *self,
   g_return_if_fail (WG_IS_CASE_DETAIL (self));
 
   g_set_object (&self->record, record);
+  if (record != NULL)
+    g_set_str (&self->last_id, wg_record_get_id (record));
   self->busy = FALSE;
   update_action_states (self);
   rebuild (self);

@@ -181,9 +181,10 @@ check (WgDeadlineGroup *self)
   else
     {
       g_autofree char *amount = wg_deadline_format_working_time (self->added);
+      /* Translators: %s is an amount of working time, "3 working days 2 hours" */
       g_autofree char *text = self->base != NULL
-        ? g_strdup_printf (_("%s of working time more than the current deadline."), amount)
-        : g_strdup_printf (_("Due in %s of working time."), amount);
+        ? g_strdup_printf (_("%s more than the current deadline."), amount)
+        : g_strdup_printf (_("Due in %s."), amount);
 
       self->valid = TRUE;
       set_message (self, text, FALSE);

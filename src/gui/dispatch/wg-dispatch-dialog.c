@@ -345,6 +345,7 @@ wg_dispatch_dialog_init (WgDispatchDialog *self)
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_widget_add_css_class (hint, "dim-label");
 
+  gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_bottom (box, 12);

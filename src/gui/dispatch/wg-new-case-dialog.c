@@ -277,6 +277,7 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *matter = adw_preferences_group_new ();
+  GtkWidget *said = adw_preferences_group_new ();
   GtkWidget *place = adw_preferences_group_new ();
   GtkWidget *who = adw_preferences_group_new ();
   GtkWidget *frame = gtk_frame_new (NULL);
@@ -327,9 +328,9 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   gtk_widget_add_controller (GTK_WIDGET (self->description), key);
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->description));
   gtk_widget_add_css_class (frame, "view");
-  gtk_widget_set_margin_top (frame, 12);
-  gtk_widget_set_tooltip_text (frame, _("What the caller says, in their words"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (matter), frame);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (said), C_("new case", "Description"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (said), _("What the caller says, in their words. Ctrl+Enter files the case."));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (said), frame);
 
   /* Where */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (place), _("Where"));
@@ -339,7 +340,7 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
 
   /* Who called */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (who), _("Caller"));
-  self->caller = add_entry (self, who, _("Name"), "caller-name");
+  self->caller = add_entry (self, who, C_("caller", "Name"), "caller-name");
   self->phone = add_entry (self, who, _("Phone"), "caller-phone");
   adw_entry_row_set_input_purpose (self->phone, GTK_INPUT_PURPOSE_PHONE);
   self->source = add_combo (self, who, _("Called"), "case-source", FALSE);
@@ -355,6 +356,7 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (who), GTK_WIDGET (self->hint));
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (matter));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (said));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (place));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (who));
 
