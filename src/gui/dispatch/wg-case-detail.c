@@ -6,6 +6,10 @@
  * cache's current state. The buttons are exactly the actions the state machine allows this
  * user on this case now; an action goes through the outbox and the case shows as waiting
  * until the server confirms it.
+ *
+ * The detail also gives the dispatch page its keyboard: a shortcut for every action, managed
+ * by the window so it works with the focus in the queue as in the detail, and it keeps the
+ * focus there when an action rebuilds the buttons or removes the row that had it.
  */
 #define G_LOG_DOMAIN "WgCaseDetail"
 
@@ -35,11 +39,13 @@ struct _WgCaseDetail
   AdwBin              parent_instance;
 
   GtkBox             *box;
-  GtkWidget          *buttons;        /* weak: the action buttons, when shown */
+
+  /* Weak */
+  GtkWidget          *buttons;        /* the row of action buttons, when shown */
+  GtkWidget          *queue;          /* the page's queue, found once */
 
   /* Borrowed */
   GtkWidget          *page;           /* the dispatch page, for its shortcuts and its queue */
-  GtkWidget          *queue;          /* weak */
   GtkWindow          *window;         /* whose focus is followed while rooted */
 
   /* Owned */
@@ -58,6 +64,9 @@ struct _WgCaseDetail
 };
 
 G_DEFINE_FINAL_TYPE (WgCaseDetail, wg_case_detail, ADW_TYPE_BIN)
+
+static void dialog_closed_cb (AdwDialog    *dialog,
+                              WgCaseDetail *self);
 
 static const char *
 name_of (WgCaseDetail *self,
@@ -282,9 +291,6 @@ confirmed_cb (WgActionDialog *dialog,
 {
   take_action (self, g_object_get_data (G_OBJECT (dialog), "target"), params);
 }
-
-static void dialog_closed_cb (AdwDialog    *dialog,
-                              WgCaseDetail *self);
 
 static void
 present (WgCaseDetail *self,
