@@ -653,6 +653,8 @@ test_reject (void)
 
     g_assert_cmpstr (json_object_get_string_member (record, "rejected_reason"), ==, "不属于本镇管辖范围");
     g_assert_cmpstr (json_object_get_string_member (step, "note"), ==, "不属于本镇管辖范围");
+    /* Enter took it once */
+    g_assert_cmpuint (server_count_steps (id, "reject"), ==, 1);
   }
 }
 
@@ -755,6 +757,7 @@ test_dispatch (void)
     g_autoptr(JsonObject) record = server_case (id);
     JsonObject *assignee = json_object_get_object_member (record, "assignee");
 
+    g_assert_cmpuint (server_count_steps (id, "dispatch"), ==, 1);
     g_assert_cmpstr (json_object_get_string_member (assignee, "kind"), ==, "team");
     g_assert_cmpstr (json_object_get_string_member (assignee, "id"), ==, team_id);
     kept = g_date_time_new_from_iso8601 (json_object_get_string_member (record, "deadline"), NULL);

@@ -34,6 +34,7 @@ struct _WgActionDialog
 
   /* Owned */
   WgCaseAction     action;
+  gboolean         confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (WgActionDialog, wg_action_dialog, ADW_TYPE_DIALOG)
@@ -155,13 +156,16 @@ changed_cb (WgActionDialog *self)
 static void
 confirm_cb (WgActionDialog *self)
 {
-  g_autoptr(JsonObject) params = wg_action_dialog_dup_params (self);
+  g_autoptr(JsonObject) params = NULL;
 
-  if (params == NULL)
+  if (self->confirmed)
+    return;
+  if ((params = wg_action_dialog_dup_params (self)) == NULL)
     {
       update (self);
       return;
     }
+  self->confirmed = TRUE;   /* once, whether by Enter or the button */
   g_signal_emit (self, signals[CONFIRMED], 0, params);
   adw_dialog_close (ADW_DIALOG (self));
 }

@@ -371,6 +371,8 @@ time_spin (int         upper,
 
   gtk_spin_button_set_wrap (spin, TRUE);
   gtk_spin_button_set_numeric (spin, TRUE);
+  /* Enter in the time confirms the dialog, as everywhere in it */
+  gtk_spin_button_set_activates_default (spin, TRUE);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
   gtk_widget_set_valign (GTK_WIDGET (spin), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (spin), tooltip);

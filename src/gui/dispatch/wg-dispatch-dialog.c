@@ -35,6 +35,8 @@ struct _WgDispatchDialog
   /* Owned */
   GPtrArray         *targets;    /* Target */
   char              *suggested;  /* the category's usual target, or NULL */
+
+  gboolean           chosen;
 };
 
 G_DEFINE_FINAL_TYPE (WgDispatchDialog, wg_dispatch_dialog, ADW_TYPE_DIALOG)
@@ -48,12 +50,12 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char *kind;     /* team, department, village, grid, person */
-  char *id;
-  char *name;
-  char *folded;   /* for matching what is typed */
-  int   load;
-  gboolean suggested;
+  char     *kind;       /* team, department, village, grid, person */
+  char     *id;
+  char     *name;
+  char     *folded;     /* for matching what is typed */
+  int       load;
+  gboolean  suggested;  /* the category's usual target */
 } Target;
 
 static void
@@ -190,7 +192,7 @@ choose (WgDispatchDialog *self,
   g_autoptr(GDateTime) utc = NULL;
   g_autofree char *deadline = NULL;
 
-  if (target == NULL)
+  if (target == NULL || self->chosen)
     return;
   if (!wg_deadline_group_get_valid (self->deadline))
     {
@@ -200,6 +202,7 @@ choose (WgDispatchDialog *self,
     }
   utc = g_date_time_to_utc (wg_deadline_group_get_deadline (self->deadline));
   deadline = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  self->chosen = TRUE;   /* once, whether by Enter, a click or the button */
   g_signal_emit (self, signals[CHOSEN], 0, target->kind, target->id, target->name, deadline);
   adw_dialog_close (ADW_DIALOG (self));
 }
@@ -361,6 +364,7 @@ wg_dispatch_dialog_init (WgDispatchDialog *self)
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (toolbar), box);
   adw_dialog_set_child (ADW_DIALOG (self), toolbar);
   adw_dialog_set_focus (ADW_DIALOG (self), GTK_WIDGET (self->search));
+  adw_dialog_set_default_widget (ADW_DIALOG (self), GTK_WIDGET (self->confirm));
 }
 
 /* The targets are read from @store: the category's usual target first, then teams and

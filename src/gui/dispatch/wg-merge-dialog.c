@@ -37,6 +37,8 @@ struct _WgMergeDialog
   GHashTable        *names;
   char              *where;       /* open cases but this one */
   char              *selected_id;
+
+  gboolean           chosen;
 };
 
 G_DEFINE_FINAL_TYPE (WgMergeDialog, wg_merge_dialog, ADW_TYPE_DIALOG)
@@ -125,8 +127,9 @@ static void
 choose (WgMergeDialog *self,
         GtkListBoxRow *row)
 {
-  if (row == NULL)
+  if (row == NULL || self->chosen)
     return;
+  self->chosen = TRUE;   /* once, whether by Enter, a click or the button */
   g_signal_emit (self, signals[CHOSEN], 0, gtk_widget_get_name (GTK_WIDGET (row)),
                  g_object_get_data (G_OBJECT (row), "number"));
   adw_dialog_close (ADW_DIALOG (self));
@@ -327,6 +330,7 @@ wg_merge_dialog_init (WgMergeDialog *self)
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (toolbar), box);
   adw_dialog_set_child (ADW_DIALOG (self), toolbar);
   adw_dialog_set_focus (ADW_DIALOG (self), GTK_WIDGET (self->search));
+  adw_dialog_set_default_widget (ADW_DIALOG (self), GTK_WIDGET (self->confirm));
   update_confirm (self);
 }
 

@@ -41,6 +41,7 @@ struct _WgNewCaseDialog
   GPtrArray   *grid_ids;
   gboolean     urgency_chosen; /* by the person; else it follows the category */
   gboolean     setting_urgency;
+  gboolean     filed;
 };
 
 G_DEFINE_FINAL_TYPE (WgNewCaseDialog, wg_new_case_dialog, ADW_TYPE_DIALOG)
@@ -171,13 +172,16 @@ urgency_changed_cb (WgNewCaseDialog *self)
 static void
 confirm_cb (WgNewCaseDialog *self)
 {
-  g_autoptr(JsonObject) report = wg_new_case_dialog_dup_report (self);
+  g_autoptr(JsonObject) report = NULL;
 
-  if (report == NULL)
+  if (self->filed)
+    return;
+  if ((report = wg_new_case_dialog_dup_report (self)) == NULL)
     {
       update (self);
       return;
     }
+  self->filed = TRUE;   /* once, whether by Enter or the button */
   g_signal_emit (self, signals[FILED], 0, report);
   adw_dialog_close (ADW_DIALOG (self));
 }
@@ -364,6 +368,7 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (toolbar), page);
   adw_dialog_set_child (ADW_DIALOG (self), toolbar);
   adw_dialog_set_focus (ADW_DIALOG (self), GTK_WIDGET (self->title));
+  adw_dialog_set_default_widget (ADW_DIALOG (self), GTK_WIDGET (self->confirm));
 }
 
 static int
