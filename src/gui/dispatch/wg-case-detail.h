@@ -22,5 +22,7 @@ void        wg_case_detail_set_names   (WgCaseDetail *self,
 void        wg_case_detail_set_record  (WgCaseDetail *self,
                                         WgRecord     *record);
 WgRecord   *wg_case_detail_get_record  (WgCaseDetail *self);
+void        wg_case_detail_attach_to_page (WgCaseDetail *self,
+                                        GtkWidget    *page);
 
 G_END_DECLS

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WgDispatchDialog, wg_dispatch_dialog, WG, DISPATCH_DIALOG, AdwDialog)
 
-WgDispatchDialog *wg_dispatch_dialog_new (WgStore *store);
+WgDispatchDialog *wg_dispatch_dialog_new (WgStore    *store,
+                                          JsonObject *case_json);
 
 G_END_DECLS

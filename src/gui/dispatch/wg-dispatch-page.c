@@ -707,6 +707,7 @@ wg_dispatch_page_init (WgDispatchPage *self)
 {
   g_type_ensure (WG_TYPE_CASE_DETAIL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  wg_case_detail_attach_to_page (self->detail, GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->count_labels = g_hash_table_new (g_str_hash, g_str_equal);
