@@ -265,12 +265,6 @@ changed_since (gpointer data)
   return local_version (since->id) > since->version && wg_store_count_outbox (store (), NULL) == 0;
 }
 
-static gboolean
-outbox_has (gpointer data)
-{
-  return wg_store_count_outbox (store (), NULL) == GPOINTER_TO_UINT (data);
-}
-
 /* The detail shows the case, and can act on it (not waiting for an earlier action). */
 static gboolean
 detail_shows (gpointer data)

@@ -106,32 +106,19 @@ wg_deadline_load_calendar (WgStore *store)
   return calendar;
 }
 
-/* The handling time the server gives a case dispatched without a deadline: the category's,
- * else by urgency (urgent 2 h, high 3 days, normal 7, low 15), never more than two working
- * hours for an urgent case. The dispatch dialog proposes the same. */
+/* The handling time the server gives a case dispatched without a deadline
+ * (wg_handling_minutes ()): the dispatch dialog proposes the same. */
 gint64
 wg_deadline_proposal_minutes (JsonObject *category,
                               const char *urgency)
 {
-  gint64 minutes = 7 * WG_WORKING_MINUTES_PER_DAY;
-
-  if (g_strcmp0 (urgency, "high") == 0)
-    minutes = 3 * WG_WORKING_MINUTES_PER_DAY;
-  else if (g_strcmp0 (urgency, "low") == 0)
-    minutes = 15 * WG_WORKING_MINUTES_PER_DAY;
+  gint64 value = 0;
 
   if (category != NULL && json_object_has_member (category, "deadline_value") &&
       JSON_NODE_HOLDS_VALUE (json_object_get_member (category, "deadline_value")))
-    {
-      gint64 value = json_object_get_int_member (category, "deadline_value");
-      const char *unit = json_object_get_string_member_with_default (category, "deadline_unit", "hours");
-
-      if (value > 0)
-        minutes = value * (g_strcmp0 (unit, "days") == 0 ? WG_WORKING_MINUTES_PER_DAY : 60);
-    }
-  if (g_strcmp0 (urgency, "urgent") == 0)
-    minutes = MIN (minutes, 120);
-  return minutes;
+    value = json_object_get_int_member (category, "deadline_value");
+  return wg_handling_minutes (urgency, value,
+                              category != NULL ? json_object_get_string_member_with_default (category, "deadline_unit", "hours") : NULL);
 }
 
 /* --- the choice ------------------------------------------------------------------------------ */
