@@ -153,6 +153,41 @@ wg_attachments_from_case (JsonObject *case_json)
   return attachments;
 }
 
+/* What to say in place of a file that could not be fetched: short, for under a thumbnail. */
+const char *
+wg_attachment_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == WG_API_ERROR)
+    switch ((WgApiError) error->code)
+      {
+      case WG_API_ERROR_NETWORK:
+      case WG_API_ERROR_TLS:
+        return _("Not downloaded yet — connect to the server to see it.");
+      case WG_API_ERROR_UNAUTHORIZED:
+        return _("Not downloaded yet — sign in again to see it.");
+      case WG_API_ERROR_FORBIDDEN:
+        return _("Your account may not open this file.");
+      case WG_API_ERROR_NOT_FOUND:
+        return _("The server no longer has this file.");
+      case WG_API_ERROR_SERVER:
+        return _("The server could not send it. Try again later.");
+      case WG_API_ERROR_CONFLICT:
+      case WG_API_ERROR_STALE:
+      case WG_API_ERROR_INVALID:
+      case WG_API_ERROR_BAD_REPLY:
+      default:
+        return _("The file arrived damaged. Try again later.");
+      }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return _("The disk is full: the file could not be kept.");
+  if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    return _("The file could not be kept on this computer.");
+  return _("This file cannot be shown here.");
+}
+
 /* --- fetching -------------------------------------------------------------------------------- */
 
 typedef struct
@@ -228,7 +263,7 @@ cache_checked_cb (GObject      *object,
   if (fetch->api == NULL)
     {
       g_task_return_new_error (task, WG_API_ERROR, WG_API_ERROR_NETWORK,
-                               _("Not downloaded yet: connect to the server to see it."));
+                               _("Not downloaded yet — connect to the server to see it."));
       return;
     }
 

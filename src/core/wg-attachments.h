@@ -24,6 +24,8 @@ void          wg_attachment_free          (WgAttachment        *self);
 gboolean      wg_attachment_is_image      (const WgAttachment  *self);
 char         *wg_attachment_get_cache_path (const WgAttachment *self);
 
+const char   *wg_attachment_describe_error (const GError     *error);
+
 GPtrArray    *wg_attachments_from_case    (JsonObject          *case_json);
 
 void          wg_attachment_fetch_async   (const WgAttachment  *self,
