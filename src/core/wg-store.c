@@ -1883,8 +1883,8 @@ compare_nearby (gconstpointer a,
                 gconstpointer b,
                 gpointer      category_id)
 {
-  const WgNearbyCase *x = *(const WgNearbyCase * const *) a;
-  const WgNearbyCase *y = *(const WgNearbyCase * const *) b;
+  const WgNearbyCase *x = a;
+  const WgNearbyCase *y = b;
   gboolean x_same = category_id != NULL && g_strcmp0 (x->category_id, category_id) == 0;
   gboolean y_same = category_id != NULL && g_strcmp0 (y->category_id, category_id) == 0;
 
