@@ -45,7 +45,7 @@ decode_thread (GTask        *task,
                GCancellable *cancellable)
 {
   GError *error = NULL;
-  GdkTexture *texture = _wg_case_photos_load_texture (task_data, MAX_SIZE, &error);
+  GdkTexture *texture = _wg_case_photos_load_texture (task_data, MAX_SIZE, FALSE, &error);
 
   if (texture == NULL)
     g_task_return_error (task, error);
@@ -183,18 +183,27 @@ wg_case_photo_viewer_class_init (WgCasePhotoViewerClass *klass)
 
   gtk_widget_class_install_action (widget_class, "viewer.previous", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "viewer.next", NULL, step_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "viewer.previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "viewer.previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "viewer.previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "viewer.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "viewer.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "viewer.next", NULL);
 }
 
 static void
 wg_case_photo_viewer_init (WgCasePhotoViewer *self)
 {
+  static const struct { guint key; const char *action; } keys[] = {
+    { GDK_KEY_Left, "viewer.previous" }, { GDK_KEY_KP_Left, "viewer.previous" }, { GDK_KEY_Page_Up, "viewer.previous" },
+    { GDK_KEY_Right, "viewer.next" }, { GDK_KEY_KP_Right, "viewer.next" }, { GDK_KEY_Page_Down, "viewer.next" },
+  };
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Before the focused button sees them: arrows step through the photos, they do not move
+   * the focus from one button to the next. */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 
 /* @photos: WgAttachment, the case's images (copied); @api downloads those not cached yet (NULL

@@ -36,7 +36,7 @@ typedef enum
 typedef struct
 {
   GtkWidget  *child;         /* GtkFlowBoxChild */
-  GtkPicture *picture;
+  GtkImage   *picture;     /* the thumbnail, square */
   GtkImage   *icon;
   TileState   state;
   const char *reason;        /* static, translated */
@@ -79,17 +79,25 @@ get_api (WgCasePhotos *self)
 GdkTexture *
 _wg_case_photos_load_texture (const char  *path,
                               int          max_size,
+                              gboolean     square,
                               GError     **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
+  g_autoptr(GdkPixbuf) cropped = NULL;
   g_autoptr(GError) pixbuf_error = NULL;
+  GdkPixbuf *result;
   int width = 0, height = 0;
 
-  /* Scaled down while decoding, never up. */
-  if (max_size > 0 && gdk_pixbuf_get_file_info (path, &width, &height) != NULL &&
-      (width > max_size || height > max_size))
-    pixbuf = gdk_pixbuf_new_from_file_at_scale (path, max_size, max_size, TRUE, &pixbuf_error);
+  /* Scaled down while decoding, never up: a square fills @max_size with its shorter side. */
+  if (max_size > 0 && gdk_pixbuf_get_file_info (path, &width, &height) != NULL && width > 0 && height > 0 &&
+      (square ? MIN (width, height) > max_size : MAX (width, height) > max_size))
+    {
+      double scale = (double) max_size / (square ? MIN (width, height) : MAX (width, height));
+
+      pixbuf = gdk_pixbuf_new_from_file_at_scale (path, MAX (1, (int) (width * scale + 0.5)),
+                                                  MAX (1, (int) (height * scale + 0.5)), FALSE, &pixbuf_error);
+    }
   else
     pixbuf = gdk_pixbuf_new_from_file (path, &pixbuf_error);
   if (pixbuf == NULL)
@@ -100,7 +108,17 @@ _wg_case_photos_load_texture (const char  *path,
     }
   /* Phones store photos sideways with an EXIF note to turn them. */
   upright = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  return gdk_texture_new_for_pixbuf (upright != NULL ? upright : pixbuf);
+  result = upright != NULL ? upright : pixbuf;
+  if (square)
+    {
+      int side = MIN (gdk_pixbuf_get_width (result), gdk_pixbuf_get_height (result));
+
+      /* the middle of the photo, as a thumbnail shows it */
+      cropped = gdk_pixbuf_new_subpixbuf (result, (gdk_pixbuf_get_width (result) - side) / 2,
+                                          (gdk_pixbuf_get_height (result) - side) / 2, side, side);
+      result = cropped;
+    }
+  return gdk_texture_new_for_pixbuf (result);
 }
 
 static void
@@ -165,7 +183,7 @@ thumbnail_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   GError *error = NULL;
-  GdkTexture *texture = _wg_case_photos_load_texture (task_data, TILE_SIZE * 2, &error);
+  GdkTexture *texture = _wg_case_photos_load_texture (task_data, TILE_SIZE * 2, TRUE, &error);
 
   if (texture == NULL)
     g_task_return_error (task, error);
@@ -194,7 +212,7 @@ thumbnail_cb (GObject      *object,
 
   tile = &g_array_index (load->self->tiles, Tile, load->index);
   tile->state = TILE_SHOWN;
-  gtk_picture_set_paintable (tile->picture, GDK_PAINTABLE (texture));
+  gtk_image_set_from_paintable (tile->picture, GDK_PAINTABLE (texture));
   gtk_widget_set_visible (GTK_WIDGET (tile->icon), FALSE);
   gtk_widget_set_name (GTK_WIDGET (tile->picture), "photo-thumbnail");
   update_caption (load->self);
@@ -209,6 +227,7 @@ tile_fetched_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = wg_attachment_fetch_finish (result, &error);
   g_autoptr(GTask) task = NULL;
+  GCancellable *cancellable;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -220,7 +239,8 @@ tile_fetched_cb (GObject      *object,
       return;
     }
 
-  task = g_task_new (NULL, load->self->cancellable, thumbnail_cb, g_steal_pointer (&load));
+  cancellable = load->self->cancellable;
+  task = g_task_new (NULL, cancellable, thumbnail_cb, g_steal_pointer (&load));
   g_task_set_source_tag (task, tile_fetched_cb);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
   g_task_run_in_thread (task, thumbnail_thread);
@@ -246,10 +266,10 @@ new_tile (WgCasePhotos *self,
 {
   GtkWidget *frame = gtk_overlay_new ();
 
-  tile->picture = GTK_PICTURE (gtk_picture_new ());
-  gtk_picture_set_content_fit (tile->picture, GTK_CONTENT_FIT_COVER);
-  gtk_picture_set_can_shrink (tile->picture, TRUE);
-  gtk_picture_set_alternative_text (tile->picture, photo->name);
+  /* An image at a fixed size, not a picture: a picture asks for its photo's own size. */
+  tile->picture = GTK_IMAGE (gtk_image_new ());
+  gtk_image_set_pixel_size (tile->picture, TILE_SIZE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (tile->picture), GTK_ACCESSIBLE_PROPERTY_LABEL, photo->name, -1);
   gtk_overlay_set_child (GTK_OVERLAY (frame), GTK_WIDGET (tile->picture));
 
   tile->icon = GTK_IMAGE (gtk_image_new ());
@@ -259,6 +279,8 @@ new_tile (WgCasePhotos *self,
   gtk_overlay_add_overlay (GTK_OVERLAY (frame), GTK_WIDGET (tile->icon));
 
   gtk_widget_set_size_request (frame, TILE_SIZE, TILE_SIZE);
+  gtk_widget_set_halign (frame, GTK_ALIGN_START);
+  gtk_widget_set_valign (frame, GTK_ALIGN_START);
   gtk_widget_set_overflow (frame, GTK_OVERFLOW_HIDDEN);
   gtk_widget_add_css_class (frame, "card");
 
@@ -523,6 +545,7 @@ wg_case_photos_init (WgCasePhotos *self)
   gtk_label_set_xalign (self->caption, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->caption), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->caption), "caption");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->caption), 6);
   gtk_widget_set_visible (GTK_WIDGET (self->caption), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), GTK_WIDGET (self->caption));
 
@@ -530,6 +553,7 @@ wg_case_photos_init (WgCasePhotos *self)
   gtk_widget_set_name (GTK_WIDGET (self->files_list), "case-files");
   gtk_list_box_set_selection_mode (self->files_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->files_list), "boxed-list");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->files_list), 6);
   gtk_widget_set_visible (GTK_WIDGET (self->files_list), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), GTK_WIDGET (self->files_list));
 

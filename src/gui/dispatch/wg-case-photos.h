@@ -18,10 +18,12 @@ GtkWidget  *wg_case_photos_new          (WgSession    *session,
                                          WgRecord     *record);
 guint       wg_case_photos_get_n_shown  (WgCasePhotos *self);
 
-/* For the photo viewer: decodes @path on the calling thread (a worker), turned upright as the
- * camera recorded it, at most @max_size pixels wide and high (0: as it is). */
+/* Also for the photo viewer: decodes @path on the calling thread (a worker), turned upright
+ * as the camera recorded it, at most @max_size pixels wide and high (0: as it is); @square
+ * crops the middle square, its side at most @max_size. */
 GdkTexture *_wg_case_photos_load_texture (const char  *path,
                                           int          max_size,
+                                          gboolean     square,
                                           GError     **error);
 
 G_END_DECLS
