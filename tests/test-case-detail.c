@@ -49,7 +49,7 @@ typedef struct
 {
   char   *id;
   char   *number;
-  GBytes *photo;      /* the first photo uploaded, when any */
+  GBytes *photo;      /* the first photo (or file) uploaded, when any */
   char   *sha256;
 } SeededCase;
 
@@ -311,10 +311,11 @@ make_photo (guint  width,
 }
 
 static JsonObject *
-upload (const char *token,
-        const char *case_id,
-        const char *name,
-        GBytes     *bytes)
+upload_typed (const char *token,
+              const char *case_id,
+              const char *name,
+              const char *content_type,
+              GBytes     *bytes)
 {
   g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
   g_autofree char *url = g_strdup_printf ("%s/api/v1/cases/%s/attachments?name=%s", server->url, case_id, escaped);
@@ -325,12 +326,21 @@ upload (const char *token,
   g_autoptr(JsonNode) node = NULL;
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
-  soup_message_set_request_body_from_bytes (message, "image/png", bytes);
+  soup_message_set_request_body_from_bytes (message, content_type, bytes);
   reply = soup_session_send_and_read (server->session, message, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 201);
   node = json_from_string (g_bytes_get_data (reply, NULL), NULL);
   return json_object_ref (json_node_get_object (node));
+}
+
+static JsonObject *
+upload (const char *token,
+        const char *case_id,
+        const char *name,
+        GBytes     *bytes)
+{
+  return upload_typed (token, case_id, name, "image/png", bytes);
 }
 
 static void
@@ -413,6 +423,14 @@ seed (void)
     here.sha256 = g_strdup (json_object_get_string_member (first, "sha256"));
     second = make_photo (480, 640, 60, 140, 220);
     other = upload (admin, here.id, "现场照片-2.png", second);
+  }
+  /* a notice handed to the resident, as a PDF: a file, not a photo */
+  {
+    static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (pdf, sizeof pdf - 1);
+
+    near.photo = g_bytes_ref (bytes);
+    json_object_unref (upload_typed (admin, near.id, "整改通知书.pdf", "application/pdf", bytes));
   }
   far_photo = make_photo (320, 240, 90, 200, 90);
   json_object_unref (upload (admin, far.id, "井盖.png", far_photo));
@@ -609,6 +627,70 @@ check_viewer (void)
   g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 3000));
 }
 
+/* The desktop's default application for PDF files, for this test: a script that notes which
+ * file it was given. */
+static char *opened_note;
+
+static void
+install_pdf_opener (void)
+{
+  g_autofree char *apps = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *script = g_build_filename (g_get_user_data_dir (), "wg-test-opener.sh", NULL);
+  g_autofree char *desktop = g_build_filename (apps, "wg-test-opener.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop_text = NULL;
+
+  opened_note = g_build_filename (g_get_user_data_dir (), "opened.txt", NULL);
+  script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s' \"$1\" > '%s.part' && mv '%s.part' '%s'\n",
+                                 opened_note, opened_note, opened_note);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test opener\nExec=%s %%f\n"
+                                  "MimeType=application/pdf;\nNoDisplay=true\n", script);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (script, script_text, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (desktop, desktop_text, -1, NULL));
+  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\napplication/pdf=wg-test-opener.desktop\n", -1, NULL));
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+/* A file that is not a photo: a row with its name and size; activating it downloads it and
+ * hands a copy under its own name to the desktop's default application. */
+static void
+check_file (void)
+{
+  GtkWidget *files = find_descendant (detail (), GTK_TYPE_LIST_BOX, "case-files");
+  GtkWidget *row = files != NULL ? find_descendant (files, ADW_TYPE_ACTION_ROW, NULL) : NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_visible (files));
+  g_assert_null (find_descendant (find_descendant (detail (), WG_TYPE_CASE_PHOTOS, NULL), GTK_TYPE_FLOW_BOX_CHILD, NULL));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "整改通知书.pdf");
+  g_test_message ("file: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), IS_ZH ? "字节" : "bytes"));
+  wg_test_screenshot (detail (), "case-detail-file", lang);
+
+  scroll_to (row);
+  wg_test_click_widget (row);
+  g_assert_true (wg_test_wait_for (file_exists, opened_note, 10000));
+  g_assert_true (g_file_get_contents (opened_note, &path, NULL, NULL));
+  g_test_message ("the default application opened %s", path);
+  g_assert_true (g_str_has_suffix (path, "/整改通知书.pdf"));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, g_bytes_get_data (near.photo, NULL), g_bytes_get_size (near.photo));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), !=, IS_ZH ? "正在下载…" : "Downloading…");
+  g_assert_true (no_dialog_open (NULL));
+}
+
 /* --- the test -------------------------------------------------------------------------------- */
 
 static void
@@ -647,7 +729,8 @@ test_case_detail (void)
   wg_test_screenshot (GTK_WIDGET (window), "case-detail-nearby", lang);
   wg_test_click_widget (row);
   g_assert_true (wg_test_wait_for (case_selected, near.id, 10000));
-  g_assert_true (wg_test_wait_for (nearby_loaded, NULL, 10000));
+  wait_detail_still ();
+  check_file ();
 
   /* The server goes away. A photo never downloaded says why, in place, without a dialog… */
   wg_test_server_kill (server);
@@ -695,15 +778,22 @@ main (int   argc,
 
   lang = g_strdup (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "en");
 
-  /* A first start: no cache, no photos kept, no saved sign-in. */
-  if (g_getenv ("XDG_DATA_HOME") != NULL)
-    wg_test_remove_tree (g_getenv ("XDG_DATA_HOME"));
-  if (g_getenv ("XDG_CACHE_HOME") != NULL)
+  /* The test writes a default application for PDF files and wipes what it finds: only ever
+   * in the folders meson gives it, never in a person's own. */
+  if (g_getenv ("XDG_DATA_HOME") == NULL || g_getenv ("XDG_CACHE_HOME") == NULL || g_getenv ("XDG_CONFIG_HOME") == NULL)
     {
-      g_autofree char *photos = g_build_filename (g_getenv ("XDG_CACHE_HOME"), "wangge", NULL);
-
-      wg_test_remove_tree (photos);
+      g_printerr ("Run this test with meson test: it needs XDG_DATA_HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME of its own.\n");
+      return 77;
     }
+  /* A first start: no cache, no photos kept, no saved sign-in. */
+  wg_test_remove_tree (g_getenv ("XDG_DATA_HOME"));
+  wg_test_remove_tree (g_getenv ("XDG_CONFIG_HOME"));
+  {
+    g_autofree char *kept = g_build_filename (g_getenv ("XDG_CACHE_HOME"), "wangge", NULL);
+
+    wg_test_remove_tree (kept);
+  }
+  install_pdf_opener ();
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/case-detail", test_case_detail);

@@ -36,12 +36,13 @@ G_DEFINE_FINAL_TYPE (WgCasePeople, wg_case_people, ADW_TYPE_BIN)
 static const char *
 describe_cover (const char *covers)
 {
+  /* Translators: what a covering cadre covers (包村, 包组, 包网格), after his role */
   if (g_strcmp0 (covers, "village") == 0)
-    return C_("covers", "Covers the village");
+    return C_("covers", "Village");
   if (g_strcmp0 (covers, "group") == 0)
-    return C_("covers", "Covers a villager group");
+    return C_("covers", "Villager group");
   if (g_strcmp0 (covers, "grid") == 0)
-    return C_("covers", "Covers the grid");
+    return C_("covers", "Grid");
   return NULL;
 }
 
@@ -70,7 +71,7 @@ new_row (const WgGridContact *contact)
   GtkWidget *row = adw_action_row_new ();
   const char *cover = contact->role == WG_GRID_ROLE_COVERING_CADRE ? describe_cover (contact->covers) : NULL;
   g_autofree char *role = cover != NULL
-    /* Translators: a covering cadre's role and what he covers, e.g. "Covering cadre · Covers the village" */
+    /* Translators: a covering cadre's role and what he covers, e.g. "Covering cadre · Village" */
     ? g_strdup_printf (C_("role", "%s · %s"), wg_grid_role_label (contact->role), cover)
     : g_strdup (wg_grid_role_label (contact->role));
 

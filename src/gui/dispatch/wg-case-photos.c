@@ -582,7 +582,8 @@ wg_case_photos_new (WgSession *session,
                      wg_attachment_copy (all->pdata[i]));
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group),
-                                   self->files->len == 0 ? _("Photos") : _("Photos and Files"));
+                                   self->files->len == 0 ? _("Photos") :
+                                   self->photos->len == 0 ? _("Files") : _("Photos and Files"));
   g_array_set_size (self->tiles, self->photos->len);
   for (guint i = 0; i < self->photos->len; i++)
     gtk_flow_box_append (self->grid, new_tile (self, self->photos->pdata[i], &g_array_index (self->tiles, Tile, i)));
