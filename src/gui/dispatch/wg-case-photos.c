@@ -311,7 +311,7 @@ sync_state_cb (WgSyncStatus *status,
                GParamSpec   *pspec,
                WgCasePhotos *self)
 {
-  if (wg_sync_status_get_state (status) != WG_SYNC_STATE_UP_TO_DATE)
+  if (wg_sync_status_get_state (status) != WG_SYNC_STATE_UP_TO_DATE || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
   for (guint i = 0; i < self->tiles->len; i++)
     {
