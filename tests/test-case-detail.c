@@ -28,6 +28,7 @@
 #include "wg-case-photos.h"
 #include "wg-dispatch-page.h"
 #include "wg-record-list.h"
+#include "wg-sim-photo.h"
 #include "wg-test-server.h"
 #include "wg-test-ui.h"
 #include "wg-window.h"
@@ -281,35 +282,6 @@ square_json (double lon,
                           lon - half, lat + half, lon - half, lat - half);
 }
 
-/* A photo as a camera would send it: a PNG of @width × @height, a checkerboard in one colour. */
-static GBytes *
-make_photo (guint  width,
-            guint  height,
-            guint8 red,
-            guint8 green,
-            guint8 blue)
-{
-  g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 3);
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = pixels + ((gsize) y * width + x) * 3;
-        double shade = 0.5 + 0.5 * (double) y / height;
-
-        p[0] = (guint8) (red * shade);
-        p[1] = (guint8) (green * shade);
-        p[2] = (guint8) (blue * shade);
-        if ((x / 40 + y / 40) % 2 == 0)
-          p[0] = p[0] / 2, p[1] = p[1] / 2, p[2] = p[2] / 2;
-      }
-  data = g_bytes_new_take (g_steal_pointer (&pixels), (gsize) width * height * 3);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, data, (gsize) width * 3);
-  return gdk_texture_save_to_png_bytes (texture);
-}
-
 static JsonObject *
 upload_typed (const char *token,
               const char *case_id,
@@ -415,13 +387,14 @@ seed (void)
   create_case (&near, category, "兴隆路路灯不亮", 0, 50);
   create_case (&here, category, "兴隆路路灯杆倾斜", 0, 0);
 
-  here.photo = make_photo (640, 480, 220, 160, 60);
+  /* the simulator's street scenes, as the demo's grid workers send them */
+  here.photo = wg_sim_photo_new (11, 640, 480);
   {
     g_autoptr(JsonObject) first = upload (admin, here.id, "现场照片-1.png", here.photo);
     g_autoptr(JsonObject) other = NULL;
 
     here.sha256 = g_strdup (json_object_get_string_member (first, "sha256"));
-    second = make_photo (480, 640, 60, 140, 220);
+    second = wg_sim_photo_new (12, 480, 640);
     other = upload (admin, here.id, "现场照片-2.png", second);
   }
   /* a notice handed to the resident, as a PDF: a file, not a photo */
@@ -432,7 +405,7 @@ seed (void)
     near.photo = g_bytes_ref (bytes);
     json_object_unref (upload_typed (admin, near.id, "整改通知书.pdf", "application/pdf", bytes));
   }
-  far_photo = make_photo (320, 240, 90, 200, 90);
+  far_photo = wg_sim_photo_new (13, 320, 240);
   json_object_unref (upload (admin, far.id, "井盖.png", far_photo));
 }
 
