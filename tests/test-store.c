@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "wg-case-views.h"
 #include "wg-store.h"
@@ -401,6 +403,222 @@ test_fts_query (void)
     }
 }
 
+/* --- open cases nearby ------------------------------------------------------------------------ */
+
+#define BASE_LON 104.30
+#define BASE_LAT 24.90
+
+typedef struct
+{
+  const char *id;
+  double      east_m;      /* from the base point */
+  double      north_m;
+  const char *state;
+  const char *category;
+  const char *reported_at;
+  gboolean    located;
+} NearbyCase;
+
+static const NearbyCase nearby_cases[] = {
+  { "n-self",     0,    0,    "reported",    "cat-a", "2026-11-23T08:00:00.000Z", TRUE },
+  { "n-50",       0,    50,   "reported",    "cat-b", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-120",      120,  0,    "dispatched",  "cat-a", "2026-11-20T09:00:00.000Z", TRUE },
+  { "n-190",      134,  -134, "in_progress", "cat-b", "2026-11-22T09:00:00.000Z", TRUE },
+  /* inside the square the index searches, outside the circle */
+  { "n-corner",   180,  180,  "reported",    "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-closed",   30,   0,    "closed",      "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-merged",   0,    40,   "merged",      "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-rejected", -40,  0,    "rejected",    "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-old",      0,    -60,  "reported",    "cat-a", "2026-11-01T09:00:00.000Z", TRUE },
+  { "n-2km",      2000, 0,    "reported",    "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-pending",  -70,  0,    "verified",    "cat-a", "2026-11-23T09:00:00.000Z", TRUE },
+  { "n-nowhere",  0,    0,    "reported",    "cat-a", "2026-11-23T09:00:00.000Z", FALSE },
+};
+
+static char *
+nearby_case_json (const NearbyCase *c)
+{
+  /* metres to degrees on the sphere wg_geometry_distance_m () measures on */
+  double metres_per_degree = 6371008.8 * G_PI / 180;
+  double lat = BASE_LAT + c->north_m / metres_per_degree;
+  double lon = BASE_LON + c->east_m / (metres_per_degree * cos (BASE_LAT * G_PI / 180));
+  g_autofree char *location = NULL;
+  char lon_text[G_ASCII_DTOSTR_BUF_SIZE], lat_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (lon_text, sizeof lon_text, lon);
+  g_ascii_dtostr (lat_text, sizeof lat_text, lat);
+  location = c->located ? g_strdup_printf (",\"location\":{\"type\":\"Point\",\"coordinates\":[%s,%s]}", lon_text, lat_text)
+                        : g_strdup ("");
+  return g_strdup_printf ("{\"id\":\"%s\",\"version\":1,\"number\":\"2026-%s\",\"state\":\"%s\","
+                          "\"title\":\"路灯不亮\",\"category_id\":\"%s\",\"reported_at\":\"%s\"%s}",
+                          c->id, c->id, c->state, c->category, c->reported_at, location);
+}
+
+static gboolean
+put_nearby_cb (WgStoreTxn  *txn,
+               gpointer     data,
+               GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (nearby_cases); i++)
+    {
+      g_autofree char *json = nearby_case_json (&nearby_cases[i]);
+      g_autoptr(JsonObject) record = parse_object (json);
+
+      if (!wg_store_txn_upsert (txn, "cases", record, error))
+        return FALSE;
+    }
+  /* Closed by the dispatcher, the server not told yet: no longer open for him. */
+  return wg_store_txn_set_local_state (txn, "n-pending", "closed", 1, error);
+}
+
+static char *
+nearby_ids (GPtrArray *found)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  for (guint i = 0; i < found->len; i++)
+    g_strv_builder_add (ids, ((WgNearbyCase *) found->pdata[i])->id);
+  list = g_strv_builder_end (ids);
+  return g_strjoinv (" ", list);
+}
+
+static void
+test_store_nearby (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *ids = NULL;
+  WgNearbyCase *first;
+
+  g_assert_true (wg_store_write_sync (f->store, put_nearby_cb, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Within 200 m, open, reported since the 16th, not itself: the same category first. */
+  found = wg_store_find_cases_near (f->store, BASE_LON, BASE_LAT, 200, "2026-11-16T08:00:00.000Z",
+                                    "n-self", "cat-a", 5, &error);
+  g_assert_no_error (error);
+  ids = nearby_ids (found);
+  g_assert_cmpstr (ids, ==, "n-120 n-50 n-190");
+  first = found->pdata[0];
+  g_assert_cmpstr (first->number, ==, "2026-n-120");
+  g_assert_cmpstr (first->state, ==, "dispatched");
+  g_assert_cmpfloat_with_epsilon (first->distance_m, 120, 0.5);
+  g_assert_cmpfloat_with_epsilon (((WgNearbyCase *) found->pdata[1])->distance_m, 50, 0.5);
+  g_assert_cmpfloat_with_epsilon (((WgNearbyCase *) found->pdata[2])->distance_m, 189.5, 0.5);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_pointer (&ids, g_free);
+
+  /* Another category: the nearest first; and at most two. */
+  found = wg_store_find_cases_near (f->store, BASE_LON, BASE_LAT, 200, "2026-11-16T08:00:00.000Z",
+                                    "n-self", "cat-b", 2, &error);
+  ids = nearby_ids (found);
+  g_assert_cmpstr (ids, ==, "n-50 n-190");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_pointer (&ids, g_free);
+
+  /* Without a date limit the old report comes too; a wider circle takes the corner. */
+  found = wg_store_find_cases_near (f->store, BASE_LON, BASE_LAT, 300, NULL, "n-self", NULL, 10, &error);
+  ids = nearby_ids (found);
+  g_assert_cmpstr (ids, ==, "n-50 n-old n-120 n-190 n-corner");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_pointer (&ids, g_free);
+
+  /* The case itself is found when not excluded, and 2 km is far. */
+  found = wg_store_find_cases_near (f->store, BASE_LON, BASE_LAT, 10, NULL, NULL, NULL, 10, &error);
+  ids = nearby_ids (found);
+  g_assert_cmpstr (ids, ==, "n-self");
+}
+
+/* A cache written before cases had a location column learns them from the bodies it holds. */
+static void
+test_store_migrates_locations (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wg-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "v1.db", NULL);
+  g_autoptr(WgStore) store = wg_store_open (path, &error);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *ids = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (wg_store_write_sync (store, put_nearby_cb, NULL, &error));
+  g_clear_object (&store);
+
+  /* Back to format 1: the columns and index of format 2 gone. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_location;"
+                                     "ALTER TABLE cases DROP COLUMN lon;"
+                                     "ALTER TABLE cases DROP COLUMN lat;"
+                                     "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = wg_store_open (path, &error);
+  g_assert_no_error (error);
+  found = wg_store_find_cases_near (store, BASE_LON, BASE_LAT, 200, NULL, "n-self", "cat-a", 5, &error);
+  g_assert_no_error (error);
+  ids = nearby_ids (found);
+  g_assert_cmpstr (ids, ==, "n-old n-120 n-50 n-190");
+  g_clear_object (&store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, WG_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  /* The search goes through the index, not through every case. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT id FROM cases"
+                                           " WHERE lat BETWEEN 1 AND 2 AND lon BETWEEN 3 AND 4"
+                                           " AND reported_at >= '2026' AND coalesce (local_state, state) <> 'closed'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_test_message ("plan: %s", sqlite3_column_text (stmt, 3));
+  g_assert_nonnull (strstr ((const char *) sqlite3_column_text (stmt, 3), "cases_location"));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  remove_tree (dir);
+}
+
+/* Records whose member is one of a list: the assignments of one grid. */
+static const PutData assignments[] = {
+  { "assignments", "{\"id\":\"a1\",\"version\":1,\"kind\":\"village\",\"target_id\":\"v1\",\"person_id\":\"p1\"}" },
+  { "assignments", "{\"id\":\"a2\",\"version\":1,\"kind\":\"grid\",\"target_id\":\"g1\",\"person_id\":\"p2\"}" },
+  { "assignments", "{\"id\":\"a3\",\"version\":1,\"kind\":\"grid\",\"target_id\":\"g2\",\"person_id\":\"p3\"}" },
+  { "people", "{\"id\":\"p9\",\"version\":1,\"target_id\":\"g1\"}" },
+  { NULL, NULL }
+};
+
+static void
+test_store_records_with (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char * const targets[] = { "g1", "v1", "nowhere", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  gboolean seen_a1 = FALSE, seen_a2 = FALSE;
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) assignments, &error));
+  found = wg_store_list_records_with (f->store, "assignments", "target_id", targets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *id = json_object_get_string_member (found->pdata[i], "id");
+
+      seen_a1 |= g_str_equal (id, "a1");
+      seen_a2 |= g_str_equal (id, "a2");
+    }
+  g_assert_true (seen_a1 && seen_a2);
+
+  none = wg_store_list_records_with (f->store, "assignments", "target_id", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +634,9 @@ main (int   argc,
   ADD ("/store/search", test_store_search);
   ADD ("/store/outbox", test_store_outbox);
   ADD ("/store/changed-signal", test_store_changed_signal);
+  ADD ("/store/nearby", test_store_nearby);
+  ADD ("/store/records-with", test_store_records_with);
+  g_test_add_func ("/store/migrates-locations", test_store_migrates_locations);
   g_test_add_func ("/store/refuses-newer-schema", test_store_refuses_newer_schema);
   g_test_add_func ("/store/refuses-garbage", test_store_refuses_garbage);
   g_test_add_func ("/store/fts-query", test_fts_query);

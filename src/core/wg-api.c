@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "wg-api.h"
@@ -336,6 +337,135 @@ wg_api_get_bytes_finish (WgApi         *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- downloads ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GBytes *bytes;
+  char   *destination;
+  char   *sha256;
+} Download;
+
+static void
+download_free (gpointer data)
+{
+  Download *download = data;
+
+  g_clear_pointer (&download->bytes, g_bytes_unref);
+  g_free (download->destination);
+  g_free (download->sha256);
+  g_free (download);
+}
+
+/* On a worker: check the file is what the server said it stored, then write it whole under a
+ * temporary name and rename it, so a crash or a full disk never leaves half a file behind. */
+static void
+download_write_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  Download *download = task_data;
+  g_autofree char *dir = g_path_get_dirname (download->destination);
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const guchar *data = g_bytes_get_data (download->bytes, &size);
+
+  if (download->sha256 != NULL)
+    {
+      g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+
+      if (g_ascii_strcasecmp (sha, download->sha256) != 0)
+        {
+          g_task_return_new_error (task, WG_API_ERROR, WG_API_ERROR_BAD_REPLY,
+                                   _("The file arrived damaged (its checksum does not match). Try again."));
+          return;
+        }
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Could not create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return;
+    }
+  if (!g_file_set_contents_full (download->destination, (const char *) data, size,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+download_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *download = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  download->bytes = wg_api_get_bytes_finish (WG_API (object), result, &error);
+  if (download->bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, download_write_thread);
+}
+
+/* Downloads @path (below the base URL, e.g. an attachment's url) into the file @destination,
+ * creating its folder. With @sha256 the file must have that SHA-256 or nothing is written. */
+void
+wg_api_download_async (WgApi               *self,
+                       const char          *path,
+                       const char          *destination,
+                       const char          *sha256,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  Download *download;
+  SoupMessage *message;
+
+  g_return_if_fail (WG_IS_API (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (destination != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wg_api_download_async);
+  download = g_new0 (Download, 1);
+  download->destination = g_strdup (destination);
+  download->sha256 = g_strdup (sha256);
+  g_task_set_task_data (task, download, download_free);
+
+  message = new_message (self, "GET", path);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, WG_API_ERROR, WG_API_ERROR_NETWORK, _("The server address is not valid"));
+      g_object_unref (task);
+      return;
+    }
+  /* Any type: a photo, a PDF, a recording. */
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "*/*");
+  g_object_unref (send_message (self, message, wg_api_get_bytes_async, cancellable, download_read_cb, task));
+}
+
+gboolean
+wg_api_download_finish (WgApi         *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

@@ -68,6 +68,18 @@ GBytes      *wg_api_get_bytes_finish     (WgApi                *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 
+/* A file (an attachment) written atomically to @destination; @sha256 (or NULL) is checked. */
+void         wg_api_download_async       (WgApi                *self,
+                                          const char           *path,
+                                          const char           *destination,
+                                          const char           *sha256,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean     wg_api_download_finish      (WgApi                *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
 void         wg_api_login_async          (WgApi                *self,
                                           const char           *username,
                                           const char           *password,

@@ -17,9 +17,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
+#include "wg-geometry.h"
 #include "wg-store.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
@@ -137,6 +139,15 @@ static const char schema_v1[] =
   "  error      TEXT,"
   "  attempts   INTEGER NOT NULL DEFAULT 0,"
   "  created_at TEXT NOT NULL);";
+
+/* v2: where each case is, for "open cases nearby". Filled from the bodies already cached. */
+static const char schema_v2[] =
+  "ALTER TABLE cases ADD COLUMN lon REAL;"
+  "ALTER TABLE cases ADD COLUMN lat REAL;"
+  "UPDATE cases SET lon = json_extract (body, '$.location.coordinates[0]'),"
+  "  lat = json_extract (body, '$.location.coordinates[1]')"
+  " WHERE json_valid (body) AND json_type (body, '$.location.coordinates[1]') IN ('real', 'integer');"
+  "CREATE INDEX cases_location ON cases (lat, lon);";
 
 /* --- helpers --------------------------------------------------------------------------------- */
 
@@ -641,6 +652,8 @@ migrate (sqlite3  *db,
     return FALSE;
   if (from < 1 && !exec (db, schema_v1, error))
     goto fail;
+  if (from < 2 && !exec (db, schema_v2, error))
+    goto fail;
   /* Later versions add their steps here, each guarded by `from < N`. */
   set_version = g_strdup_printf ("PRAGMA user_version = %d", WG_STORE_SCHEMA_VERSION);
   if (!exec (db, set_version, error) || !exec (db, "COMMIT", error))
@@ -880,12 +893,13 @@ upsert_case (WgStoreTxn  *txn,
 {
   static const char sql[] =
     "INSERT INTO cases (id, version, number, state, urgency, category_id, village_id, grid_id,"
-    "  source, title, address, reported_at, deadline, assignee_kind, assignee_id, updated_at, body)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    "  source, title, address, reported_at, deadline, assignee_kind, assignee_id, updated_at, body,"
+    "  lon, lat)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     " ON CONFLICT (id) DO UPDATE SET version = ?2, number = ?3, state = ?4, urgency = ?5,"
     "  category_id = ?6, village_id = ?7, grid_id = ?8, source = ?9, title = ?10, address = ?11,"
     "  reported_at = ?12, deadline = ?13, assignee_kind = ?14, assignee_id = ?15,"
-    "  updated_at = ?16, body = ?17"
+    "  updated_at = ?16, body = ?17, lon = ?18, lat = ?19"
     " WHERE excluded.version >= cases.version"
     " RETURNING rowid";
   static const char fts_sql[] =
@@ -897,6 +911,8 @@ upsert_case (WgStoreTxn  *txn,
   const char *assignee_id = NULL;
   JsonNode *assignee = json_object_get_member (record, "assignee");
   const char *reported_at = member_string (record, "reported_at");
+  JsonNode *location = json_object_get_member (record, "location");
+  double lon, lat;
   gint64 rowid;
   int rc;
 
@@ -933,6 +949,11 @@ upsert_case (WgStoreTxn  *txn,
   bind_text_or_null (stmt, 15, assignee_id);
   bind_text_or_null (stmt, 16, member_string (record, "updated_at"));
   sqlite3_bind_text (stmt, 17, body, body_len, SQLITE_STATIC);
+  if (location != NULL && JSON_NODE_HOLDS_OBJECT (location) && wg_point_from_json (location, &lon, &lat, NULL))
+    {
+      sqlite3_bind_double (stmt, 18, lon);
+      sqlite3_bind_double (stmt, 19, lat);
+    }
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
@@ -1744,6 +1765,168 @@ wg_store_list_records (WgStore     *self,
     }
 
   return g_steal_pointer (&records);
+}
+
+/* Every record of @kind whose string @member is one of @values (NULL-terminated), parsed: the
+ * assignments of one grid's village, groups and grid without reading all 20,000 of them. */
+GPtrArray *
+wg_store_list_records_with (WgStore            *self,
+                            const char         *kind,
+                            const char         *member,
+                            const char * const *values,
+                            GError            **error)
+{
+  static const char sql[] =
+    "SELECT body FROM records WHERE kind = ?1"
+    " AND json_extract (body, ?2) IN (SELECT value FROM json_each (?3))";
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonNode) list = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *path = NULL;
+  g_autofree char *json = NULL;
+  JsonArray *array = json_array_new ();
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_array_add_string_element (array, values[i]);
+  json_node_take_array (list, array);
+  json = json_to_string (list, FALSE);
+  path = g_strconcat ("$.", member, NULL);
+
+  if (!(stmt = reader_prepare (self, sql, &conn, error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, json, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (records, json_object_ref (json_node_get_object (node)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+
+  return g_steal_pointer (&records);
+}
+
+/* --- open cases near a place ----------------------------------------------------------------- */
+
+void
+wg_nearby_case_free (WgNearbyCase *item)
+{
+  if (item == NULL)
+    return;
+
+  g_free (item->id);
+  g_free (item->number);
+  g_free (item->title);
+  g_free (item->state);
+  g_free (item->category_id);
+  g_free (item->reported_at);
+  g_free (item);
+}
+
+static int
+compare_nearby (gconstpointer a,
+                gconstpointer b,
+                gpointer      category_id)
+{
+  const WgNearbyCase *x = a;
+  const WgNearbyCase *y = b;
+  gboolean x_same = category_id != NULL && g_strcmp0 (x->category_id, category_id) == 0;
+  gboolean y_same = category_id != NULL && g_strcmp0 (y->category_id, category_id) == 0;
+
+  if (x_same != y_same)
+    return x_same ? -1 : 1;
+  if (x->distance_m != y->distance_m)
+    return x->distance_m < y->distance_m ? -1 : 1;
+  return g_strcmp0 (x->number, y->number);
+}
+
+/* Open cases (not closed, rejected or merged, counting an action still in the outbox) within
+ * @radius_m metres of (@lon, @lat), reported at or after @reported_since (RFC 3339 in UTC; NULL
+ * for any time), other than @exclude_id: those in @category_id first, then the nearest, at most
+ * @limit. The index on (lat, lon) finds the square around the point; the exact distance is
+ * measured here. */
+GPtrArray *
+wg_store_find_cases_near (WgStore     *self,
+                          double       lon,
+                          double       lat,
+                          double       radius_m,
+                          const char  *reported_since,
+                          const char  *exclude_id,
+                          const char  *category_id,
+                          guint        limit,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT id, number, title, coalesce (local_state, state), category_id, reported_at, lon, lat"
+    " FROM cases"
+    " WHERE lat BETWEEN ?1 AND ?2 AND lon BETWEEN ?3 AND ?4"
+    "   AND coalesce (local_state, state) NOT IN ('closed', 'rejected', 'merged')"
+    "   AND (?5 IS NULL OR reported_at >= ?5)"
+    "   AND (?6 IS NULL OR id <> ?6)";
+  /* Metres per degree of latitude, and a margin so rounding never loses a case on the edge. */
+  const double metres_per_degree = 111320.0;
+  double dlat = radius_m / metres_per_degree * 1.01;
+  double dlon = radius_m / (metres_per_degree * MAX (cos (lat * G_PI / 180), 0.01)) * 1.01;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) wg_nearby_case_free);
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), NULL);
+  g_return_val_if_fail (radius_m >= 0, NULL);
+
+  if (!(stmt = reader_prepare (self, sql, &conn, error)))
+    return NULL;
+  sqlite3_bind_double (stmt, 1, lat - dlat);
+  sqlite3_bind_double (stmt, 2, lat + dlat);
+  sqlite3_bind_double (stmt, 3, lon - dlon);
+  sqlite3_bind_double (stmt, 4, lon + dlon);
+  bind_text_or_null (stmt, 5, reported_since);
+  bind_text_or_null (stmt, 6, exclude_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      double distance = wg_geometry_distance_m (lon, lat, sqlite3_column_double (stmt, 6),
+                                                sqlite3_column_double (stmt, 7));
+      WgNearbyCase *item;
+
+      if (distance > radius_m)
+        continue;
+      item = g_new0 (WgNearbyCase, 1);
+      item->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      item->number = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      item->title = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      item->state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      item->category_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      item->reported_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      item->lon = sqlite3_column_double (stmt, 6);
+      item->lat = sqlite3_column_double (stmt, 7);
+      item->distance_m = distance;
+      g_ptr_array_add (found, item);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, DOING_READ);
+      return NULL;
+    }
+
+  g_ptr_array_sort_values_with_data (found, compare_nearby, (gpointer) category_id);
+  if (found->len > limit)
+    g_ptr_array_set_size (found, limit);
+  return g_steal_pointer (&found);
 }
 
 /* --- GObject --------------------------------------------------------------------------------- */

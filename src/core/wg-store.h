@@ -20,7 +20,7 @@ typedef enum
 } WgStoreError;
 
 /* The schema this build writes; a cache with a higher user_version is refused. */
-#define WG_STORE_SCHEMA_VERSION 1
+#define WG_STORE_SCHEMA_VERSION 2
 
 typedef struct _WgStoreTxn WgStoreTxn;
 
@@ -176,6 +176,39 @@ GHashTable   *wg_store_open_load       (WgStore             *self,
                                         GError             **error);
 GPtrArray    *wg_store_list_records    (WgStore             *self,
                                         const char          *kind,
+                                        GError             **error);
+
+GPtrArray    *wg_store_list_records_with (WgStore          *self,
+                                        const char          *kind,
+                                        const char          *member,
+                                        const char * const  *values,
+                                        GError             **error);
+
+/* An open case near another, for "may be the same". */
+typedef struct
+{
+  char   *id;
+  char   *number;
+  char   *title;
+  char   *state;         /* as shown: an action waiting in the outbox counts */
+  char   *category_id;
+  char   *reported_at;
+  double  lon;
+  double  lat;
+  double  distance_m;
+} WgNearbyCase;
+
+void          wg_nearby_case_free      (WgNearbyCase        *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WgNearbyCase, wg_nearby_case_free)
+
+GPtrArray    *wg_store_find_cases_near (WgStore             *self,
+                                        double               lon,
+                                        double               lat,
+                                        double               radius_m,
+                                        const char          *reported_since,
+                                        const char          *exclude_id,
+                                        const char          *category_id,
+                                        guint                limit,
                                         GError             **error);
 
 const char * const *wg_store_kinds     (void);

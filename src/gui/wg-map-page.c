@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "wg-grid-people.h"
 #include "wg-map-grid.h"
 #include "wg-map-page.h"
 #include "wg-map-view.h"
@@ -70,61 +71,16 @@ array_length (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_array_get_length (json_node_get_array (node)) : 0;
 }
 
-/* target id → GPtrArray of covering person ids */
 static void
-add_cover (GHashTable *covers,
-           const char *target,
-           const char *person)
+add_person_line (GPtrArray           *lines,
+                 const WgGridContact *contact)
 {
-  GPtrArray *people;
+  const char *role = wg_grid_role_label (contact->role);
 
-  if (target == NULL || person == NULL)
-    return;
-  if ((people = g_hash_table_lookup (covers, target)) == NULL)
-    {
-      people = g_ptr_array_new_with_free_func (g_free);
-      g_hash_table_insert (covers, g_strdup (target), people);
-    }
-  g_ptr_array_add (people, g_strdup (person));
-}
-
-static int
-cover_count (GHashTable *covers,
-             const char *target)
-{
-  GPtrArray *people = target != NULL ? g_hash_table_lookup (covers, target) : NULL;
-
-  return people != NULL ? (int) people->len : 0;
-}
-
-static void
-add_person_line (GPtrArray  *lines,
-                 GHashTable *people,
-                 const char *person_id,
-                 const char *role)
-{
-  JsonObject *person = person_id != NULL ? g_hash_table_lookup (people, person_id) : NULL;
-  const char *phone;
-
-  if (person == NULL)
-    return;
-  phone = json_object_get_string_member_with_default (person, "phone", NULL);
   /* Translators: a person in the map's panel: name, role and phone number */
-  g_ptr_array_add (lines, phone != NULL
-                   ? g_strdup_printf (C_("person", "%s · %s · %s"), json_object_get_string_member_with_default (person, "name", ""), role, phone)
-                   : g_strdup_printf (C_("person", "%s · %s"), json_object_get_string_member_with_default (person, "name", ""), role));
-}
-
-static void
-add_covering (GPtrArray  *lines,
-              GHashTable *people,
-              GHashTable *covers,
-              const char *target)
-{
-  GPtrArray *ids = target != NULL ? g_hash_table_lookup (covers, target) : NULL;
-
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
-    add_person_line (lines, people, ids->pdata[i], C_("role", "Covering cadre"));
+  g_ptr_array_add (lines, contact->phone != NULL
+                   ? g_strdup_printf (C_("person", "%s · %s · %s"), contact->name, role, contact->phone)
+                   : g_strdup_printf (C_("person", "%s · %s"), contact->name, role));
 }
 
 /* The grids, with what the map colours by: households, workers, covering cadres (包村 for the
@@ -137,9 +93,8 @@ build_grids (WgStore  *store,
   g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GPtrArray) assignments = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) covers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) person_records = NULL;
-  g_autoptr(GHashTable) people = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(WgGridPeople) people = NULL;
   GPtrArray *grids;
 
   if (records == NULL || (units = wg_store_list_records (store, "org_units", error)) == NULL ||
@@ -147,20 +102,11 @@ build_grids (WgStore  *store,
       (person_records = wg_store_list_records (store, "people", error)) == NULL)
     return NULL;
 
-  for (guint i = 0; i < person_records->len; i++)
-    if (member (person_records->pdata[i], "id") != NULL)
-      g_hash_table_insert (people, (gpointer) member (person_records->pdata[i], "id"), person_records->pdata[i]);
+  people = wg_grid_people_new (person_records, assignments);
 
   for (guint i = 0; i < units->len; i++)
     if (member (units->pdata[i], "id") != NULL && member (units->pdata[i], "name") != NULL)
       g_hash_table_insert (names, (gpointer) member (units->pdata[i], "id"), (gpointer) member (units->pdata[i], "name"));
-  for (guint i = 0; i < assignments->len; i++)
-    {
-      const char *kind = member (assignments->pdata[i], "kind");
-
-      if (g_strcmp0 (kind, "households") != 0)
-        add_cover (covers, member (assignments->pdata[i], "target_id"), member (assignments->pdata[i], "person_id"));
-    }
 
   grids = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < records->len; i++)
@@ -169,10 +115,8 @@ build_grids (WgStore  *store,
       JsonNode *boundary = json_object_get_member (record, "boundary");
       g_autoptr(WgPolygon) polygon = NULL;
       WgMapGridStats stats = WG_MAP_GRID_STATS_UNKNOWN;
-      JsonNode *groups = json_object_get_member (record, "group_ids");
       const char *village = member (record, "village_id");
       WgMapGrid *grid;
-      int cadres;
 
       if (boundary == NULL || (polygon = wg_polygon_new_from_json (boundary, NULL)) == NULL)
         continue;
@@ -182,26 +126,12 @@ build_grids (WgStore  *store,
       if (village != NULL && g_hash_table_contains (names, village))
         wg_map_grid_set_village_name (grid, g_hash_table_lookup (names, village));
 
-      cadres = cover_count (covers, member (record, "id")) + cover_count (covers, village);
-      if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
-        for (guint g = 0; g < json_array_get_length (json_node_get_array (groups)); g++)
-          cadres += cover_count (covers, json_array_get_string_element (json_node_get_array (groups), g));
-
       {
         g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-        JsonNode *workers = json_object_get_member (record, "grid_worker_ids");
+        g_autoptr(GPtrArray) contacts = wg_grid_people_list (people, record);
 
-        add_person_line (lines, people, member (record, "grid_leader_id"), C_("role", "Grid leader"));
-        add_person_line (lines, people, member (record, "grid_instructor_id"), C_("role", "Grid instructor"));
-        if (workers != NULL && JSON_NODE_HOLDS_ARRAY (workers))
-          for (guint w = 0; w < json_array_get_length (json_node_get_array (workers)); w++)
-            add_person_line (lines, people, json_array_get_string_element (json_node_get_array (workers), w),
-                             C_("role", "Grid worker"));
-        add_covering (lines, people, covers, member (record, "id"));
-        if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
-          for (guint g = 0; g < json_array_get_length (json_node_get_array (groups)); g++)
-            add_covering (lines, people, covers, json_array_get_string_element (json_node_get_array (groups), g));
-        add_covering (lines, people, covers, village);
+        for (guint c = 0; c < contacts->len; c++)
+          add_person_line (lines, contacts->pdata[c]);
         g_ptr_array_add (lines, NULL);
         wg_map_grid_set_people (grid, (const char * const *) lines->pdata);
       }
@@ -209,7 +139,7 @@ build_grids (WgStore  *store,
       if (json_object_has_member (record, "household_count"))
         stats.households = json_object_get_int_member (record, "household_count");
       stats.workers = array_length (record, "grid_worker_ids");
-      stats.cadres = cadres;
+      stats.cadres = wg_grid_people_count_cadres (people, record);
       wg_map_grid_set_stats (grid, &stats);
       g_ptr_array_add (grids, grid);
     }

@@ -30,6 +30,7 @@
 #include "wg-geometry.h"
 #include "wg-json.h"
 #include "wg-sim.h"
+#include "wg-sim-photo.h"
 #include "wg-url.h"
 
 /* The demo's passwords (wangge-server demo, docs/demo.md). */
@@ -116,6 +117,7 @@ typedef enum
 {
   STAT_REPORTED,
   STAT_SELF_HANDLED,
+  STAT_PHOTOS,
   STAT_DISPATCHED,
   STAT_CLAIMED,
   STAT_STARTED,
@@ -334,13 +336,14 @@ reply_clear (Reply *r)
 }
 
 static gboolean
-call (WgSim       *self,
-      SimActor    *actor,
-      const char  *method,
-      const char  *path,
-      const char  *body,
-      gint64       if_match,
-      Reply       *out)
+call_full (WgSim       *self,
+           SimActor    *actor,
+           const char  *method,
+           const char  *path,
+           const char  *content_type,
+           GBytes      *body,
+           gint64       if_match,
+           Reply       *out)
 {
   g_autofree char *url = g_strconcat (self->options.url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
@@ -375,11 +378,7 @@ call (WgSim       *self,
       soup_message_headers_replace (headers, "Idempotency-Key", key);
     }
   if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
   reply = soup_session_send_and_read (self->session, msg, NULL, &error);
   if (reply == NULL)
     {
@@ -402,6 +401,20 @@ call (WgSim       *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+call (WgSim       *self,
+      SimActor    *actor,
+      const char  *method,
+      const char  *path,
+      const char  *body,
+      gint64       if_match,
+      Reply       *out)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return call_full (self, actor, method, path, "application/json", bytes, if_match, out);
 }
 
 static JsonObject *
@@ -938,6 +951,56 @@ pick_category (WgSim *self)
   return 0;
 }
 
+/* Whether the @n-th report comes with a photo, and which: from the seed, not from the
+ * simulator's random sequence, so adding photos changed none of its other choices. */
+static guint64
+photo_seed (WgSim *self,
+            guint  n)
+{
+  guint64 z = self->options.seed * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + n + 1;
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+/* The worker's on-site photo, uploaded to the case he just reported as the mobile app
+ * does it; then the case as it is now (one version on), or NULL when that failed. */
+static JsonNode *
+attach_photo (WgSim      *self,
+              SimActor   *worker,
+              const char *case_id,
+              guint64     seed,
+              guint       n)
+{
+  g_autoptr(GBytes) png = wg_sim_photo_new (seed, 400, 300);
+  g_autofree char *name = g_strdup_printf ("现场照片-%u.png", n + 1);
+  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/cases/%s/attachments?name=%s", case_id, escaped);
+  g_autofree char *get = g_strdup_printf ("/api/v1/cases/%s", case_id);
+  JsonNode *json;
+  Reply r;
+
+  if (!call_full (self, worker, "POST", path, "image/png", png, 0, &r))
+    {
+      add_failure (self, _("%s's photo upload failed (HTTP %u %s): %s"), worker->username, r.status,
+                   r.error_code ? r.error_code : "", r.message ? r.message : "");
+      reply_clear (&r);
+      return NULL;
+    }
+  reply_clear (&r);
+  self->stats[STAT_PHOTOS]++;
+  if (!call (self, worker, "GET", get, NULL, 0, &r) || reply_object (&r) == NULL)
+    {
+      add_failure (self, _("Reading case %s back after its photo failed: %s"), case_id, r.message ? r.message : "");
+      reply_clear (&r);
+      return NULL;
+    }
+  json = g_steal_pointer (&r.json);
+  reply_clear (&r);
+  return json;
+}
+
 /* A grid worker's patrol report (巡查上报), from a point inside his grid; a share he has
  * already handled himself (自行处置). */
 static void
@@ -1023,8 +1086,15 @@ report (WgSim *self)
     self->stats[STAT_SELF_HANDLED]++;
   {
     JsonObject *obj = reply_object (&r);
+    g_autoptr(JsonNode) with_photo = NULL;
+    guint64 seed = photo_seed (self, self->stats[STAT_REPORTED] - 1);
     SimCase *c;
 
+    /* the share of reports with a photo, decided by the top bits of the seed */
+    if ((seed >> 11) * (1.0 / 9007199254740992.0) < self->options.photo_share)
+      with_photo = attach_photo (self, worker, wg_json_get_string (obj, "id"), seed, self->stats[STAT_REPORTED] - 1);
+    if (with_photo != NULL && JSON_NODE_HOLDS_OBJECT (with_photo))
+      obj = json_node_get_object (with_photo);
     take_case (self, obj);
     c = g_hash_table_lookup (self->cases, id);
     if (c != NULL)
@@ -1225,6 +1295,7 @@ wg_sim_options_init (WgSimOptions *options)
   options->overdue_share = 0.08;
   options->self_share = 0.12;
   options->reopen_share = 0.05;
+  options->photo_share = 0.5;
   options->field_password = g_strdup (DEMO_FIELD_PASSWORD);
   options->team_password = g_strdup (DEMO_TEAM_PASSWORD);
   options->dispatcher = g_strdup ("dispatcher");
@@ -1338,8 +1409,8 @@ wg_sim_get_summary (WgSim *self)
 
   g_string_append_printf (s, _("Played %.1f s (%.1f simulated hours) with %u grid workers and %u team members.\n"),
                           elapsed, elapsed * self->options.speed / 3600, self->workers->len, self->members->len);
-  g_string_append_printf (s, _("Grid workers: %u reports (%u self-handled), %u verified on site, %u reopened.\n"),
-                          self->stats[STAT_REPORTED], self->stats[STAT_SELF_HANDLED],
+  g_string_append_printf (s, _("Grid workers: %u reports (%u self-handled, %u with a photo), %u verified on site, %u reopened.\n"),
+                          self->stats[STAT_REPORTED], self->stats[STAT_SELF_HANDLED], self->stats[STAT_PHOTOS],
                           self->stats[STAT_VERIFIED], self->stats[STAT_REOPENED]);
   g_string_append_printf (s, _("Teams: %u claimed, %u started, %u resolved (%u after the deadline), %u returned, %u left to run overdue.\n"),
                           self->stats[STAT_CLAIMED], self->stats[STAT_STARTED], self->stats[STAT_RESOLVED],

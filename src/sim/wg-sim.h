@@ -32,6 +32,7 @@ typedef struct
   double   overdue_share;    /* left to run past the deadline */
   double   self_share;       /* 自行处置 */
   double   reopen_share;     /* 返工 on verification */
+  double   photo_share;      /* reports that come with an on-site photo */
   char    *field_password;
   char    *team_password;
   char    *dispatcher;

@@ -31,6 +31,8 @@ test_sim (void)
   g_autoptr(GHashTable) grid_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   const char *argv[] = { g_getenv ("WANGGE_SIM"), "--url", server->url, "--center", "--count", "40",
                          "--speed", "20000", "--duration", "100", "--seed", "5", NULL };
+  g_autoptr(JsonObject) photo = NULL;
+  guint with_photo = 0;
   gint64 since = 0, expected_seq = 1;
   gboolean more = TRUE;
   guint n_changes = 0;
@@ -95,7 +97,42 @@ test_sim (void)
                        GPOINTER_TO_SIZE (g_hash_table_lookup (last_version, json_object_get_string_member (c, "id"))));
       g_assert_true (wg_point_from_json (json_object_get_member (c, "location"), &lon, &lat, NULL));
       g_assert_true (wg_polygon_contains (boundary, lon, lat));
+      if (json_array_get_length (json_object_get_array_member (c, "attachments")) > 0)
+        {
+          with_photo++;
+          if (photo == NULL)
+            photo = json_object_ref (json_array_get_object_element (json_object_get_array_member (c, "attachments"), 0));
+        }
     }
+
+  /* About half the reports come with an on-site photo: a real PNG, the bytes the server says. */
+  {
+    g_autofree char *said = g_strdup_printf ("%u with a photo", with_photo);
+    g_autofree char *url = NULL;
+    g_autofree char *bearer = g_strconcat ("Bearer ", admin, NULL);
+    g_autofree char *sha = NULL;
+    g_autoptr(SoupMessage) message = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    static const guint8 png_signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+    g_test_message ("%u of the simulator's 40 reports have a photo", with_photo);
+    g_assert_cmpuint (with_photo, >, 5);
+    g_assert_cmpuint (with_photo, <, 35);
+    g_assert_nonnull (strstr (out, said));
+    g_assert_nonnull (photo);
+    g_assert_cmpstr (json_object_get_string_member (photo, "content_type"), ==, "image/png");
+    url = g_strconcat (server->url, json_object_get_string_member (photo, "url"), NULL);
+    message = soup_message_new ("GET", url);
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
+    bytes = soup_session_send_and_read (server->session, message, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, json_object_get_int_member (photo, "size"));
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), sizeof png_signature, png_signature, sizeof png_signature);
+    sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+    g_assert_cmpstr (sha, ==, json_object_get_string_member (photo, "sha256"));
+  }
   demo_remove_tree (dir);
 }
 

@@ -20,6 +20,9 @@
 #include "wg-action-dialog.h"
 #include "wg-case-detail.h"
 #include "wg-case-machine.h"
+#include "wg-case-nearby.h"
+#include "wg-case-people.h"
+#include "wg-case-photos.h"
 #include "wg-case-views.h"
 #include "wg-deadline-group.h"
 #include "wg-dispatch-dialog.h"
@@ -837,6 +840,9 @@ rebuild (WgCaseDetail *self)
   append_title (self);
   append_actions (self);
   append_fields (self);
+  gtk_box_append (self->box, wg_case_photos_new (self->session, self->record));
+  gtk_box_append (self->box, wg_case_people_new (self->session, self->record));
+  gtk_box_append (self->box, wg_case_nearby_new (self->session, self->record));
   append_timeline (self);
 }
 
