@@ -128,6 +128,29 @@ test_describe_errors (void)
   g_assert_cmpstr (wg_attachment_describe_error (full), ==, "The disk is full: the file could not be kept.");
 }
 
+/* Signing out forgets the files kept on disk, and the copies opened elsewhere, but nothing
+ * else in the user's cache. */
+static void
+test_forget_all (void)
+{
+  g_autofree char *kept = g_build_filename (g_get_user_cache_dir (), "wangge", "attachments", "0123", NULL);
+  g_autofree char *opened_dir = g_build_filename (g_get_user_cache_dir (), "wangge", "open", "abcd", NULL);
+  g_autofree char *opened = g_build_filename (opened_dir, "照片.jpg", NULL);
+  g_autofree char *other = g_build_filename (g_get_user_cache_dir (), "wangge", "tiles.db", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (opened_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (kept, "photo", -1, NULL));
+  g_assert_true (g_file_set_contents (opened, "photo", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "tiles", -1, NULL));
+
+  wg_attachments_forget_all ();
+
+  g_assert_false (g_file_test (kept, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (opened, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (opened_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,6 +167,7 @@ main (int   argc,
   g_test_add_func ("/attachments/cache-path", test_cache_path);
   g_test_add_func ("/attachments/fetch-offline", test_fetch_offline);
   g_test_add_func ("/attachments/describe-errors", test_describe_errors);
+  g_test_add_func ("/attachments/forget-all", test_forget_all);
   status = g_test_run ();
 
   {

@@ -331,3 +331,41 @@ wg_attachment_fetch_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+        if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+          remove_tree (child);
+        else
+          g_file_delete (child, NULL, NULL);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+/* Removes every attachment kept on disk, and the copies opened in other applications: they
+ * are the account's data, like the cache, and go with it on sign-out. Blocks: call it off the
+ * main thread when there may be many. */
+void
+wg_attachments_forget_all (void)
+{
+  const char * const folders[] = { "attachments", "open" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "wangge", folders[i], NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (path);
+
+      remove_tree (folder);
+    }
+}

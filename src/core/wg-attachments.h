@@ -27,6 +27,7 @@ char         *wg_attachment_get_cache_path (const WgAttachment *self);
 const char   *wg_attachment_describe_error (const GError     *error);
 
 GPtrArray    *wg_attachments_from_case    (JsonObject          *case_json);
+void          wg_attachments_forget_all   (void);
 
 void          wg_attachment_fetch_async   (const WgAttachment  *self,
                                            WgApi               *api,

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wg-attachments.h"
 #include "wg-credentials.h"
 #include "wg-session.h"
 
@@ -181,10 +182,14 @@ open_cache_thread (GTask        *task,
     }
 
   previous = wg_store_get_value (store, "identity", NULL);
-  if (g_strcmp0 (previous, identity) != 0 && !wg_store_write_sync (store, wipe_cb, identity, &error))
+  if (g_strcmp0 (previous, identity) != 0)
     {
-      g_task_return_error (task, error);
-      return;
+      if (!wg_store_write_sync (store, wipe_cb, identity, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      wg_attachments_forget_all ();
     }
 
   /* The role decides which actions the client offers: from the sign-in reply, kept in the
@@ -456,7 +461,24 @@ wiped_cb (GObject      *object,
     g_warning ("Could not empty the local cache: %s", error->message);
 }
 
-/* Forgets the token, tells the server, and wipes the cache. */
+static void
+forget_attachments_thread (GTask        *task,
+                           gpointer      source,
+                           gpointer      data,
+                           GCancellable *cancellable)
+{
+  wg_attachments_forget_all ();
+}
+
+static void
+forget_attachments (void)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_run_in_thread (task, forget_attachments_thread);
+}
+
+/* Forgets the token, tells the server, and wipes the cache and the attachments kept on disk. */
 void
 wg_session_sign_out (WgSession *self)
 {
@@ -476,6 +498,7 @@ wg_session_sign_out (WgSession *self)
   self->token_in_file = FALSE;
   if (self->store != NULL)
     wg_store_write_async (self->store, wipe_cb, g_strdup (""), g_free, NULL, wiped_cb, NULL);
+  forget_attachments ();
 
   wg_sync_status_set_state (self->status, WG_SYNC_STATE_NOT_CONNECTED);
   wg_sync_status_set_pending (self->status, 0);

@@ -980,9 +980,20 @@ void
 wg_case_detail_set_record (WgCaseDetail *self,
                            WgRecord     *record)
 {
+  gboolean same;
+
   g_return_if_fail (WG_IS_CASE_DETAIL (self));
 
+  /* The queue hands over a new object for the same row when anything in the table changes;
+   * unchanged, the case keeps what is on show (photos are not fetched again). */
+  same = self->record != NULL && record != NULL &&
+         g_strcmp0 (wg_record_get_id (self->record), wg_record_get_id (record)) == 0 &&
+         wg_record_get_version (self->record) == wg_record_get_version (record) &&
+         wg_record_get_pending (self->record) == wg_record_get_pending (record) &&
+         g_strcmp0 (wg_record_get_state (self->record), wg_record_get_state (record)) == 0;
   g_set_object (&self->record, record);
+  if (same)
+    return;
   if (record != NULL)
     g_set_str (&self->last_id, wg_record_get_id (record));
   self->busy = FALSE;
