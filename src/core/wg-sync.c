@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Pull: pages of /changes are fetched, read on a worker thread by a strict one-pass scanner
- * (wg-feed-scanner.c) and applied by the store's writer together with the cursor they end at. The next page is fetched while the previous
- * one is applied; each page is applied only if the stored cursor is still where the page
- * began, so a failed page can never leave a gap behind a later one.
+ * (wg-feed-scanner.c) and applied by the store's writer together with the cursor they end
+ * at. The next page is fetched while the previous one is applied; each page is applied only
+ * if the stored cursor is still where the page began, so a failed page can never leave a gap
+ * behind a later one.
  *
  * Push: the outbox is sent in order, one request at a time, each with its Idempotency-Key,
  * so resending after a lost answer does nothing twice. A refusal (409, 412, 403, …) marks the
