@@ -724,6 +724,9 @@ test_valid_corners (void)
     "\"next\":1,\"has_more\":false}",
     "{\"changes\":[],\"next\":1,\"has_more\":false,\"id\\u0000tail\":1}",
     "{\"changes\":[{\"seq\":1,\"kind\":\"cases\",\"id\":\"a\",\"op\":\"upsert\\u0000x\",\"record\":{}}],\"next\":1,\"has_more\":false}",
+    /* noncharacters, the last code point and C1 controls are valid UTF-8 and valid JSON */
+    "{\"changes\":[{\"seq\":1,\"kind\":\"\xef\xbf\xbf\xef\xbf\xbe\xef\xb7\x90\xf4\x8f\xbf\xbf\xc2\x80\",\"id\":"
+    "\"\\uffff\\ufffe\\udbff\\udfff\\u0080\",\"op\":\"delete\"}],\"next\":1,\"has_more\":false}",
     /* raw UTF-8 of every length, DEL unescaped */
     "{\"changes\":[{\"seq\":1,\"kind\":\"cases\",\"id\":\"é中😀\x7f\",\"op\":\"delete\"}],\"next\":1,\"has_more\":false}",
     /* numbers at the ends of gint64, and ones that are not integers */
