@@ -6,14 +6,17 @@
  * Against a running wangge-server (benchmarks/sync/run-bench-sync sets one up with the demo
  * township): the initial sync into a fresh cache, then, over the very same pages, json-glib's
  * parse alone and a bare SQLite insert of the same rows, then a delta of 1,000 changes, the
- * live channel's latency, and the resident memory.
+ * live channel's latency, and the resident memory. The sync's own page scanner over the same
+ * pages is printed too, for reference.
  */
 #include "config.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "wg-feed-scanner.h"
 #include "wg-sync.h"
 
 static double
@@ -32,6 +35,45 @@ rss_kib (void)
     return -1;
   line = strstr (status, "VmRSS:");
   return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+/* CPU seconds of this process's threads so far: the store's writer, GTask's worker threads
+ * (where pages are read) and the rest (the main thread: HTTP and bookkeeping). */
+static void
+thread_cpu (double *writer,
+            double *workers,
+            double *main_thread)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *name;
+  double hz = sysconf (_SC_CLK_TCK);
+
+  *writer = *workers = *main_thread = 0;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", name);
+      g_autofree char *stat = NULL;
+      g_autofree char *comm = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *open, *close;
+      double seconds;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL) ||
+          (open = strchr (stat, '(')) == NULL || (close = strrchr (stat, ')')) == NULL)
+        continue;
+      comm = g_strndup (open + 1, close - open - 1);
+      fields = g_strsplit (close + 2, " ", -1);
+      if (g_strv_length (fields) < 13)
+        continue;
+      /* utime and stime, fields 14 and 15 of stat(5) */
+      seconds = (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / hz;
+      if (g_str_equal (comm, "wg-store-writer"))
+        *writer += seconds;
+      else if (g_str_has_prefix (comm, "pool-"))
+        *workers += seconds;
+      else
+        *main_thread += seconds;
+    }
 }
 
 static gboolean
@@ -125,7 +167,8 @@ main (int   argc,
   g_autofree char *token = NULL;
   guint64 records = 0;
   gsize bytes_total = 0;
-  double t0, sync_s, parse_s, insert_s, delta_s;
+  double t0, sync_s, parse_s, scan_s, insert_s, delta_s;
+  double cpu_writer, cpu_workers, cpu_main;
   long rss_after_sync;
   const guint page_size = 5000;
 
@@ -155,6 +198,7 @@ main (int   argc,
   sync_s = now_s () - t0;
   records = wg_sync_status_get_received (status);
   rss_after_sync = rss_kib ();
+  thread_cpu (&cpu_writer, &cpu_workers, &cpu_main);
   printf ("wangge sync benchmark (%s)\n", argv[1]);
   printf ("  initial sync                   %10.2f s   %10.0f records/s   (%" G_GUINT64_FORMAT " records)\n",
           sync_s, records / sync_s, records);
@@ -190,6 +234,20 @@ main (int   argc,
         g_error ("parse: %s", error->message);
     }
   parse_s = now_s () - t0;
+
+  /* For reference, not a baseline: the sync's own scanner (wg-feed-scanner.c) over the same
+   * pages, with the page checks. */
+  t0 = now_s ();
+  for (guint i = 0; i < pages->len; i++)
+    {
+      gsize size = 0;
+      const char *data = g_bytes_get_data (pages->pdata[i], &size);
+      g_autoptr(WgFeedPage) page = wg_feed_scan (data, size, &error);
+
+      if (page == NULL || !wg_feed_page_check (page, &error))
+        g_error ("scan: %s", error->message);
+    }
+  scan_s = now_s () - t0;
 
   /* 3. SQLite alone: the same rows (id, kind, version, body) into one table, one transaction,
    * one prepared statement, the same pragmas as the cache. Parsing is not counted here. */
@@ -239,8 +297,11 @@ main (int   argc,
   printf ("  json-glib parse alone          %10.2f s   %10.0f records/s   (%u pages of %u, %.1f MB of JSON)\n",
           parse_s, records / parse_s, pages->len, page_size, bytes_total / 1e6);
   printf ("  SQLite insert alone            %10.2f s   %10.0f records/s\n", insert_s, records / insert_s);
+  printf ("  (the sync's feed scanner alone %10.2f s   %10.0f records/s)\n", scan_s, records / scan_s);
   printf ("  sync rate / slower of the two  %10.2f     (target at least 0.50)\n",
           (records / sync_s) / MIN (records / parse_s, records / insert_s));
+  printf ("  CPU in the sync: writer %.2f s, page readers %.2f s, main thread %.2f s\n",
+          cpu_writer, cpu_workers, cpu_main);
   printf ("  resident memory after sync     %10.1f MB\n", rss_after_sync / 1024.0);
   fflush (stdout);
 

@@ -1,10 +1,11 @@
 /* wg-sync.c — keeps the local cache in step with the server, both ways
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Pull: pages of /changes are fetched, parsed on a worker thread and applied by the store's
- * writer together with the cursor they end at. The next page is fetched while the previous
- * one is applied; each page is applied only if the stored cursor is still where the page
- * began, so a failed page can never leave a gap behind a later one.
+ * Pull: pages of /changes are fetched, read on a worker thread by a strict one-pass scanner
+ * (wg-feed-scanner.c) and applied by the store's writer together with the cursor they end
+ * at. The next page is fetched while the previous one is applied; each page is applied only
+ * if the stored cursor is still where the page began, so a failed page can never leave a gap
+ * behind a later one.
  *
  * Push: the outbox is sent in order, one request at a time, each with its Idempotency-Key,
  * so resending after a lost answer does nothing twice. A refusal (409, 412, 403, …) marks the
@@ -23,6 +24,7 @@
 #include <malloc.h>
 #endif
 
+#include "wg-feed-scanner.h"
 #include "wg-sync.h"
 
 #define DEFAULT_PAGE_SIZE 5000   /* the server's largest; fewer, larger pages sync fastest */
@@ -84,21 +86,22 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char       *kind;
-  char       *id;
+  const char *kind;       /* in the page's scan */
+  const char *id;
   gboolean    deleted;
-  JsonObject *record;
+  JsonObject *record;     /* the record's members that the store reads */
   const char *text;       /* the record's JSON exactly as received, inside the page's bytes */
   gsize       text_len;
 } Change;
 
 typedef struct
 {
-  gint64     since;
-  gint64     next;
-  gboolean   has_more;
-  GPtrArray *changes;
-  GBytes    *bytes;      /* the page as received: the changes' texts point into it */
+  gint64      since;
+  gint64      next;
+  gboolean    has_more;
+  GArray     *changes;   /* of Change */
+  WgFeedPage *feed;      /* the page's scan: the changes' kinds and ids point into it */
+  GBytes     *bytes;     /* the page as received: the changes' texts point into it */
 } Page;
 
 /* Where a pull's time goes, for G_MESSAGES_DEBUG=WgSync: microseconds over all pulls. */
@@ -112,14 +115,11 @@ static void connect_live (WgSync *self);
 /* --- helpers --------------------------------------------------------------------------------- */
 
 static void
-change_free (gpointer data)
+change_clear (gpointer data)
 {
   Change *change = data;
 
-  g_free (change->kind);
-  g_free (change->id);
   g_clear_pointer (&change->record, json_object_unref);
-  g_free (change);
 }
 
 static void
@@ -127,7 +127,8 @@ page_free (gpointer data)
 {
   Page *page = data;
 
-  g_clear_pointer (&page->changes, g_ptr_array_unref);
+  g_clear_pointer (&page->changes, g_array_unref);
+  g_clear_pointer (&page->feed, wg_feed_page_free);
   g_clear_pointer (&page->bytes, g_bytes_unref);
   g_free (page);
 }
@@ -273,272 +274,92 @@ member_is (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
-/* --- the records' own text ------------------------------------------------------------------ */
-
-/* The cache stores each record's JSON as text. Writing the parsed tree out again costs about
- * as much as parsing it, so the text is cut straight out of the page: a small scanner finds
- * where each change's "record" value begins and ends. The parser has already checked the
- * page; this only needs to agree with it on where values end. */
-
-static const char *
-skip_space (const char *p,
-            const char *end)
+/* The store reads a record's id and version and, of a case, the columns and full-text fields
+ * (wg-store.c). This holds the members of those that are strings (the version an integer, the
+ * assignee an object), so the store finds in it what it would find in the whole record; the
+ * record itself is stored as the text the page has. */
+static JsonObject *
+record_summary (const WgFeedChange *change,
+                gboolean            is_case)
 {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
-  return p;
-}
+  JsonObject *record = json_object_new ();
+  guint last = is_case ? WG_FEED_FIELD_ASSIGNEE : WG_FEED_FIELD_VERSION;
 
-static const char *
-skip_string (const char *p,
-             const char *end)
-{
-  for (p++; p < end; p++)
+  for (guint f = 0; f <= last; f++)
     {
-      if (*p == '\\')
-        p++;
-      else if (*p == '"')
-        return p + 1;
-    }
-  return NULL;
-}
+      const WgFeedValue *value = &change->fields[f];
+      const char *name = wg_feed_field_name (f);
 
-static const char *
-skip_value (const char *p,
-            const char *end)
-{
-  int depth = 0;
-
-  p = skip_space (p, end);
-  if (p >= end)
-    return NULL;
-  if (*p == '"')
-    return skip_string (p, end);
-  if (*p != '{' && *p != '[')
-    {
-      while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n')
-        p++;
-      return p;
-    }
-
-  for (; p < end; p++)
-    {
-      if (*p == '"')
+      if (f == WG_FEED_FIELD_VERSION)
         {
-          p = skip_string (p, end);
-          if (p == NULL)
-            return NULL;
-          p--;
+          if (value->type == WG_FEED_INTEGER)
+            json_object_set_int_member (record, name, value->integer);
         }
-      else if (*p == '{' || *p == '[')
-        depth++;
-      else if ((*p == '}' || *p == ']') && --depth == 0)
-        return p + 1;
-    }
-  return NULL;
-}
-
-static gboolean
-key_is (const char *key,
-        const char *after,
-        const char *name)
-{
-  gsize len = strlen (name);
-
-  return (gsize) (after - key) == len + 2 && memcmp (key + 1, name, len) == 0;
-}
-
-typedef struct
-{
-  const char *start;
-  gsize       len;
-} Span;
-
-/* Fills @spans with one Span per element of "changes": where its "record" text is, or an
- * empty span. */
-static gboolean
-cut_record_texts (const char *p,
-                  const char *end,
-                  GArray     *spans)
-{
-  p = skip_space (p, end);
-  if (p >= end || *p++ != '{')
-    return FALSE;
-
-  while ((p = skip_space (p, end)) < end && *p != '}')
-    {
-      const char *key = p;
-      const char *after = skip_string (p, end);
-
-      if (after == NULL || (p = skip_space (after, end)) >= end || *p++ != ':')
-        return FALSE;
-
-      if (!key_is (key, after, "changes"))
+      else if (f == WG_FEED_FIELD_ASSIGNEE)
         {
-          if ((p = skip_value (p, end)) == NULL)
-            return FALSE;
-        }
-      else
-        {
-          p = skip_space (p, end);
-          if (p >= end || *p++ != '[')
-            return FALSE;
-          while ((p = skip_space (p, end)) < end && *p != ']')
+          if (value->type == WG_FEED_OBJECT)
             {
-              Span span = { NULL, 0 };
+              JsonObject *assignee = json_object_new ();
 
-              if (*p++ != '{')
-                return FALSE;
-              while ((p = skip_space (p, end)) < end && *p != '}')
-                {
-                  const char *member = p;
-                  const char *member_end = skip_string (p, end);
-                  const char *value;
-
-                  if (member_end == NULL || (p = skip_space (member_end, end)) >= end || *p++ != ':')
-                    return FALSE;
-                  value = skip_space (p, end);
-                  if ((p = skip_value (value, end)) == NULL)
-                    return FALSE;
-                  if (key_is (member, member_end, "record"))
-                    {
-                      span.start = value;
-                      span.len = p - value;
-                    }
-                  p = skip_space (p, end);
-                  if (p < end && *p == ',')
-                    p++;
-                }
-              p++;
-              g_array_append_val (spans, span);
-              p = skip_space (p, end);
-              if (p < end && *p == ',')
-                p++;
+              for (guint g = WG_FEED_FIELD_ASSIGNEE_KIND; g <= WG_FEED_FIELD_ASSIGNEE_ID; g++)
+                if (change->fields[g].type == WG_FEED_STRING)
+                  json_object_set_string_member (assignee, wg_feed_field_name (g), change->fields[g].string);
+              json_object_set_object_member (record, name, assignee);
             }
-          p++;
         }
-
-      p = skip_space (p, end);
-      if (p < end && *p == ',')
-        p++;
+      else if (value->type == WG_FEED_STRING)
+        json_object_set_string_member (record, name, value->string);
     }
 
-  return TRUE;
+  return record;
 }
 
-/* Reads a page strictly: any member of the wrong type fails the whole page before a single
- * row is written. */
+/* Reads a page strictly (wg-feed-scanner.c): a page that is not valid JSON, or any member of
+ * the wrong type, fails the whole page before a single row is written. */
 static Page *
 parse_page (GBytes  *bytes,
             gint64   since,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (change_free);
-  g_autoptr(GArray) texts = NULL;
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *list;
-  JsonArray *array;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+  g_autoptr(WgFeedPage) feed = wg_feed_scan (data, size, error);
+  g_autoptr(GArray) changes = NULL;
   Page *page;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &parse_error))
+  if (feed == NULL || !wg_feed_page_check (feed, error))
+    return NULL;
+  if (feed->next.integer < since)
     {
-      bad_reply (error, parse_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad_reply (error, _("not a JSON object"));
-      return NULL;
-    }
-  object = json_node_get_object (root);
-  list = json_object_get_member (object, "changes");
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) ||
-      !member_is (object, "next", G_TYPE_INT64) || !member_is (object, "has_more", G_TYPE_BOOLEAN))
-    {
-      bad_reply (error, _("“changes”, “next” or “has_more” is missing"));
-      return NULL;
-    }
-
-  array = json_node_get_array (list);
-  {
-    const char *data = g_bytes_get_data (bytes, NULL);
-
-    texts = g_array_new (FALSE, FALSE, sizeof (Span));
-    if (!cut_record_texts (data, data + g_bytes_get_size (bytes), texts) ||
-        texts->len != json_array_get_length (array))
-      g_clear_pointer (&texts, g_array_unref);
-  }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *item;
-      JsonNode *record;
-      const char *op;
-      Change *change;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          bad_reply (error, _("a change is not an object"));
-          return NULL;
-        }
-      item = json_node_get_object (node);
-      if (!member_is (item, "kind", G_TYPE_STRING) || !member_is (item, "id", G_TYPE_STRING) ||
-          !member_is (item, "op", G_TYPE_STRING) || !member_is (item, "seq", G_TYPE_INT64))
-        {
-          bad_reply (error, _("a change lacks its kind, id, op or seq"));
-          return NULL;
-        }
-
-      op = json_object_get_string_member (item, "op");
-      change = g_new0 (Change, 1);
-      change->kind = g_strdup (json_object_get_string_member (item, "kind"));
-      change->id = g_strdup (json_object_get_string_member (item, "id"));
-      g_ptr_array_add (changes, change);
-
-      if (g_str_equal (op, "delete"))
-        {
-          change->deleted = TRUE;
-          continue;
-        }
-      if (!g_str_equal (op, "upsert"))
-        {
-          bad_reply (error, _("a change has an unknown op"));
-          return NULL;
-        }
-      record = json_object_get_member (item, "record");
-      if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
-        {
-          bad_reply (error, _("an update comes without its record"));
-          return NULL;
-        }
-      change->record = json_object_ref (json_node_get_object (record));
-      /* Without the scanner's text (it should never disagree) the store writes the tree out. */
-      if (texts != NULL && g_array_index (texts, Span, i).start != NULL)
-        {
-          change->text = g_array_index (texts, Span, i).start;
-          change->text_len = g_array_index (texts, Span, i).len;
-        }
-    }
-
-  page = g_new0 (Page, 1);
-  page->since = since;
-  page->next = json_object_get_int_member (object, "next");
-  page->has_more = json_object_get_boolean_member (object, "has_more");
-  page->changes = g_steal_pointer (&changes);
-  page->bytes = g_bytes_ref (bytes);
-
-  if (page->next < since)
-    {
-      page_free (page);
       bad_reply (error, _("the cursor went backwards"));
       return NULL;
     }
 
+  changes = g_array_sized_new (FALSE, TRUE, sizeof (Change), feed->n_changes);
+  g_array_set_clear_func (changes, change_clear);
+  for (guint i = 0; i < feed->n_changes; i++)
+    {
+      const WgFeedChange *item = &feed->changes[i];
+      Change change = { item->kind.string, item->id.string, FALSE, NULL, NULL, 0 };
+
+      if (g_str_equal (item->op.string, "delete"))
+        change.deleted = TRUE;
+      else
+        {
+          change.record = record_summary (item, g_str_equal (change.kind, "cases"));
+          change.text = item->record_text;
+          change.text_len = item->record_len;
+        }
+      g_array_append_val (changes, change);
+    }
+
+  page = g_new0 (Page, 1);
+  page->since = since;
+  page->next = feed->next.integer;
+  page->has_more = feed->has_more.boolean;
+  page->changes = g_steal_pointer (&changes);
+  page->feed = g_steal_pointer (&feed);
+  page->bytes = g_bytes_ref (bytes);
   return page;
 }
 
@@ -626,7 +447,7 @@ apply_page_changes (WgStoreTxn  *txn,
 
   for (guint i = 0; i < apply->page->changes->len; i++)
     {
-      Change *change = g_ptr_array_index (apply->page->changes, i);
+      Change *change = &g_array_index (apply->page->changes, Change, i);
 
       if (change->deleted)
         {
@@ -634,7 +455,7 @@ apply_page_changes (WgStoreTxn  *txn,
             return FALSE;
         }
       else if (!wg_store_txn_upsert_text (txn, change->kind, change->record, change->text,
-                                          change->text != NULL ? (gssize) change->text_len : -1, error))
+                                          (gssize) change->text_len, error))
         return FALSE;
     }
 
@@ -653,7 +474,7 @@ pull_finished (WgSync *self)
   g_debug ("pull done: parsing %.2f s, writing %.2f s (totals since start)",
            parse_us / 1e6, apply_us / 1e6);
 #ifdef __GLIBC__
-  /* A first sync passes hundreds of MB of page trees through malloc; give them back. */
+  /* A first sync passes hundreds of MB of pages through malloc; give them back. */
   malloc_trim (0);
 #endif
   self->pull_failures = 0;
@@ -774,7 +595,7 @@ page_parsed_cb (GObject      *object,
 
   for (guint i = 0; i < page->changes->len; i++)
     {
-      Change *change = g_ptr_array_index (page->changes, i);
+      Change *change = &g_array_index (page->changes, Change, i);
       gsize n = GPOINTER_TO_SIZE (g_hash_table_lookup (self->received_per_kind, change->kind));
 
       g_hash_table_insert (self->received_per_kind, g_strdup (change->kind), GSIZE_TO_POINTER (n + 1));
@@ -888,8 +709,8 @@ pull_step (WgSync *self)
   g_autofree char *path = NULL;
   FetchData *fetch;
 
-  /* Never more than three pages between the network and the writer: pages waiting in memory
-   * as JSON trees are large. */
+  /* Never more than three pages between the network and the writer: a page of 5,000 changes
+   * is about 13 MB of text, held until it is written. */
   if (!self->running || self->fetching || self->pull_failed ||
       self->parsing + self->parsed->len + self->applying >= 3)
     return;
