@@ -185,6 +185,19 @@ assert_change (const WgFeedChange *change,
 
       assert_value (&change->fields[f], member (record, wg_feed_field_name (f)), what);
     }
+  /* The location, kept as text for the cache's coordinates, reads as json-glib's. */
+  if (member (record, "location") == NULL)
+    g_assert_null (change->location_text);
+  else
+    {
+      g_autofree char *text = g_strndup (change->location_text, change->location_len);
+      g_autoptr(JsonNode) again = json_from_string (text, NULL);
+
+      g_assert_true (change->location_text > change->record_text &&
+                     change->location_text + change->location_len < change->record_text + change->record_len);
+      g_assert_nonnull (again);
+      g_assert_true (json_node_equal (again, member (record, "location")));
+    }
   assignee = member (record, "assignee");
   assert_value (&change->fields[WG_FEED_FIELD_ASSIGNEE_KIND], member (assignee, "kind"), "assignee kind");
   assert_value (&change->fields[WG_FEED_FIELD_ASSIGNEE_ID], member (assignee, "id"), "assignee id");

@@ -750,6 +750,18 @@ record_member (Scanner    *s,
 {
   WgFeedChange *change = data;
 
+  /* The case's point (GeoJSON) is kept as text: the cache reads its coordinates. */
+  if (KEY_IS ("location"))
+    {
+      const char *start = (const char *) s->p;
+
+      if (!scan_value (s, depth + 1, FALSE, NULL))
+        return FALSE;
+      change->location_text = start;
+      change->location_len = (const char *) s->p - start;
+      return TRUE;
+    }
+
   for (guint f = 0; f <= WG_FEED_FIELD_ASSIGNEE; f++)
     {
       if (!key_is (key, key_len, fields[f].name, fields[f].len))
@@ -798,6 +810,8 @@ change_member (Scanner    *s,
       memset (change->fields, 0, sizeof change->fields);
       change->record_text = NULL;
       change->record_len = 0;
+      change->location_text = NULL;
+      change->location_len = 0;
       if (s->p < s->end && *s->p == '{')
         {
           const guchar *start = s->p;

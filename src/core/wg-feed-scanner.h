@@ -65,6 +65,8 @@ typedef struct
   WgFeedType   record;         /* the type of "record" */
   const char  *record_text;    /* an object record's JSON as received, inside the page */
   gsize        record_len;
+  const char  *location_text;  /* the record's "location" as received (any type), or NULL */
+  gsize        location_len;
   WgFeedValue  fields[WG_FEED_N_FIELDS];
 } WgFeedChange;
 

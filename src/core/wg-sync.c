@@ -276,7 +276,7 @@ member_is (JsonObject *object,
 
 /* The store reads a record's id and version and, of a case, the columns and full-text fields
  * (wg-store.c). This holds the members of those that are strings (the version an integer, the
- * assignee an object), so the store finds in it what it would find in the whole record; the
+ * assignee and the location objects), so the store finds in it what it would find in the whole record; the
  * record itself is stored as the text the page has. */
 static JsonObject *
 record_summary (const WgFeedChange *change,
@@ -309,6 +309,15 @@ record_summary (const WgFeedChange *change,
         }
       else if (value->type == WG_FEED_STRING)
         json_object_set_string_member (record, name, value->string);
+    }
+
+  /* The location is small and already checked: json-glib reads it. */
+  if (is_case && change->location_text != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      if (json_parser_load_from_data (parser, change->location_text, (gssize) change->location_len, NULL))
+        json_object_set_member (record, "location", json_node_copy (json_parser_get_root (parser)));
     }
 
   return record;
