@@ -619,7 +619,7 @@ apply_base_map (WgMapPage *self)
       if (base != NULL && *overlay_url != '\0')
         overlay = tiles_map_source (self, api, overlay_url, "wangge-tiles-overlay", _("Annotation layer"), "");
       wg_map_view_set_base_map_full (self->view, base, overlay);
-      if (base == NULL)
+      if (base == NULL && *url != '\0')
         wg_map_view_set_base_map_problem (self->view, _("The tile server’s address in Preferences cannot be used; the map is drawn without a base map."));
     }
   else if (self->store != NULL && g_str_equal (kind, "mbtiles"))

@@ -34,8 +34,10 @@ struct _WgPreferencesDialog
   AdwPreferencesGroup  *tiles_group;
   AdwEntryRow          *tiles_url_row;
   GtkLabel             *tiles_url_error;
+  AdwPreferencesGroup  *overlay_group;
   AdwEntryRow          *overlay_url_row;
   GtkLabel             *overlay_url_error;
+  AdwPreferencesGroup  *zoom_group;
   AdwSpinRow           *max_zoom_row;
   AdwPreferencesGroup  *mbtiles_group;
   AdwActionRow         *mbtiles_row;
@@ -206,6 +208,8 @@ update_base_map_groups (WgPreferencesDialog *self)
   guint kind = adw_combo_row_get_selected (self->base_map_row);
 
   gtk_widget_set_visible (GTK_WIDGET (self->tiles_group), kind == 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->overlay_group), kind == 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_group), kind == 1);
   gtk_widget_set_visible (GTK_WIDGET (self->mbtiles_group), kind == 2);
   gtk_widget_set_visible (GTK_WIDGET (self->attribution_group), kind != 0);
 }
@@ -411,8 +415,10 @@ wg_preferences_dialog_class_init (WgPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, tiles_group);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, tiles_url_row);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, tiles_url_error);
+  gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, overlay_group);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, overlay_url_row);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, overlay_url_error);
+  gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, zoom_group);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, max_zoom_row);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, mbtiles_group);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, mbtiles_row);

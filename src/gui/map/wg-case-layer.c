@@ -70,7 +70,8 @@ struct _WgCaseLayer
   GArray       *markers;        /* WgCaseMarker */
   double       *projected;      /* x, y per marker, normalised Mercator; NAN when it has no place */
   GArray       *levels[N_LEVELS]; /* Cluster, in drawing order (most pressing last), per level */
-  GHashTable   *labels;         /* count → Label */
+  GHashTable   *labels;         /* count → Label, for the clusters' discs */
+  GHashTable   *badge_labels;   /* count → Label, for the red badges */
   GdkTexture   *sprites[WG_MARKER_N_GROUPS][WG_MARKER_N_ATTENTIONS];
   GArray       *drawn;          /* Drawn, in the last frame's order */
 
@@ -364,6 +365,7 @@ make_sprite (WgCaseLayer       *self,
   double c = SPRITE_PX / 2.0;
   gboolean pressing = attention != WG_MARKER_CALM;
   GdkRGBA fill, ring, edge = { 0, 0, 0, self->dark ? 0.7f : 0.45f };
+  GdkRGBA halo = self->dark ? (GdkRGBA) { 0.12f, 0.12f, 0.14f, 0.9f } : (GdkRGBA) { 1, 1, 1, 0.95f };
   WgMapColour colour;
 
   wg_marker_group_colour (group, self->dark, &colour);
@@ -371,8 +373,11 @@ make_sprite (WgCaseLayer       *self,
   wg_marker_attention_colour (attention, self->dark, &colour);
   colour_to_rgba (&colour, &ring);
 
-  append_circle (snapshot, c, c, pressing ? 9.0 : 8.0, &edge, NULL, 0);
-  append_circle (snapshot, c, c, pressing ? 8.25 : 7.25, &ring, NULL, 0);
+  /* A red or amber ring could vanish on a grid of the same colour: a white halo keeps it. */
+  if (pressing)
+    append_circle (snapshot, c, c, 10.75, &halo, NULL, 0);
+  append_circle (snapshot, c, c, pressing ? 9.25 : 8.0, &edge, NULL, 0);
+  append_circle (snapshot, c, c, pressing ? 8.5 : 7.25, &ring, NULL, 0);
   append_circle (snapshot, c, c, pressing ? 5.25 : 5.5, &fill, NULL, 0);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   return rasterize (self, node, SPRITE_PX);
@@ -396,10 +401,13 @@ get_sprite (WgCaseLayer       *self,
 }
 
 static Label *
-get_label (WgCaseLayer *self,
-           guint        count)
+make_label (WgCaseLayer   *self,
+            GHashTable    *labels,
+            guint          count,
+            double         scale,
+            const GdkRGBA *colour)
 {
-  Label *label = g_hash_table_lookup (self->labels, GUINT_TO_POINTER (count));
+  Label *label = g_hash_table_lookup (labels, GUINT_TO_POINTER (count));
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(PangoAttrList) attrs = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
@@ -408,27 +416,44 @@ get_label (WgCaseLayer *self,
 
   if (label != NULL)
     return label;
-  if (g_hash_table_size (self->labels) >= MAX_LABELS)
-    g_hash_table_remove_all (self->labels);
+  if (g_hash_table_size (labels) >= MAX_LABELS)
+    g_hash_table_remove_all (labels);
 
   text = g_strdup_printf ("%u", count);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   attrs = pango_attr_list_new ();
   pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
   pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
   pango_layout_set_attributes (layout, attrs);
   pango_layout_get_pixel_size (layout, &width, &height);
 
   snapshot = gtk_snapshot_new ();
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-width / 2.0, -height / 2.0));
-  gtk_snapshot_append_layout (snapshot, layout, &self->text_colour);
+  gtk_snapshot_append_layout (snapshot, layout, colour);
 
   label = g_new0 (Label, 1);
   label->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   label->width = width;
-  g_hash_table_insert (self->labels, GUINT_TO_POINTER (count), label);
+  g_hash_table_insert (labels, GUINT_TO_POINTER (count), label);
   return label;
+}
+
+static Label *
+get_label (WgCaseLayer *self,
+           guint        count)
+{
+  return make_label (self, self->labels, count, PANGO_SCALE_SMALL, &self->text_colour);
+}
+
+/* The number of urgent or overdue cases, white on the red badge. */
+static Label *
+get_badge_label (WgCaseLayer *self,
+                 guint        count)
+{
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+
+  return make_label (self, self->badge_labels, count, PANGO_SCALE_X_SMALL, &white);
 }
 
 static double
@@ -546,6 +571,7 @@ update_colours (WgCaseLayer *self)
   self->text_colour = text;
   clear_sprites (self);
   g_hash_table_remove_all (self->labels);
+  g_hash_table_remove_all (self->badge_labels);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -633,6 +659,7 @@ wg_case_layer_snapshot (GtkWidget   *widget,
   g_autoptr(GskPathBuilder) alert_badges = NULL;
   g_autoptr(GskPathBuilder) warning_badges = NULL;
   g_autoptr(GArray) labels = NULL;
+  g_autoptr(GArray) badges = NULL;
   GArray *clusters;
   double world, ox, oy, rotation, vx0, vy0, vx1, vy1;
   int level;
@@ -671,6 +698,7 @@ wg_case_layer_snapshot (GtkWidget   *widget,
   alert_badges = gsk_path_builder_new ();
   warning_badges = gsk_path_builder_new ();
   labels = g_array_new (FALSE, FALSE, sizeof (Drawn));
+  badges = g_array_new (FALSE, FALSE, sizeof (Drawn));
 
   for (guint i = 0; i < clusters->len; i++)
     {
@@ -694,7 +722,7 @@ wg_case_layer_snapshot (GtkWidget   *widget,
           if (x < vx0 - SPRITE_PX || x > vx1 + SPRITE_PX || y < vy0 - SPRITE_PX || y > vy1 + SPRITE_PX)
             continue;
           gtk_snapshot_append_texture (snapshot, sprite, &GRAPHENE_RECT_INIT (left, top, SPRITE_PX, SPRITE_PX));
-          drawn.radius = cluster->attention != WG_MARKER_CALM ? 9.0 : 8.0;
+          drawn.radius = cluster->attention != WG_MARKER_CALM ? 10.5 : 8.0;
         }
       else
         {
@@ -705,8 +733,15 @@ wg_case_layer_snapshot (GtkWidget   *widget,
           gsk_path_builder_add_circle (edges, &GRAPHENE_POINT_INIT (x, y), radius + 0.5);
           gsk_path_builder_add_circle (discs, &GRAPHENE_POINT_INIT (x, y), radius - 5);
           add_ring (rings, cluster, x, y, radius - 2.5);
+          /* Red with the number of urgent or overdue cases; amber when some are only close. */
           if (cluster->attention == WG_MARKER_ALERT)
-            gsk_path_builder_add_circle (alert_badges, &GRAPHENE_POINT_INIT (bx, by), 5);
+            {
+              Label *badge = get_badge_label (self, cluster->n_alert);
+              Drawn at = { cluster->n_alert, bx, by, MAX (7.0, badge->width / 2.0 + 3.5) };
+
+              gsk_path_builder_add_circle (alert_badges, &GRAPHENE_POINT_INIT (bx, by), at.radius);
+              g_array_append_val (badges, at);
+            }
           else if (cluster->attention == WG_MARKER_WARNING)
             gsk_path_builder_add_circle (warning_badges, &GRAPHENE_POINT_INIT (bx, by), 5);
           drawn.radius = radius;
@@ -752,8 +787,8 @@ wg_case_layer_snapshot (GtkWidget   *widget,
         }
       for (guint a = WG_MARKER_WARNING; a <= WG_MARKER_ALERT; a++)
         {
-          GskPathBuilder **badges = a == WG_MARKER_ALERT ? &alert_badges : &warning_badges;
-          g_autoptr(GskPath) path = gsk_path_builder_free_to_path (g_steal_pointer (badges));
+          GskPathBuilder **builder = a == WG_MARKER_ALERT ? &alert_badges : &warning_badges;
+          g_autoptr(GskPath) path = gsk_path_builder_free_to_path (g_steal_pointer (builder));
           g_autoptr(GskStroke) stroke = gsk_stroke_new (1.5f);
           GdkRGBA white = self->dark ? (GdkRGBA) { 0.16f, 0.16f, 0.18f, 1 } : (GdkRGBA) { 1, 1, 1, 1 };
           WgMapColour colour;
@@ -765,6 +800,15 @@ wg_case_layer_snapshot (GtkWidget   *widget,
           colour_to_rgba (&colour, &rgba);
           gtk_snapshot_append_fill (snapshot, path, GSK_FILL_RULE_WINDING, &rgba);
           gtk_snapshot_append_stroke (snapshot, path, stroke, &white);
+        }
+      for (guint i = 0; i < badges->len; i++)
+        {
+          const Drawn *badge = &g_array_index (badges, Drawn, i);
+
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (badge->x), round (badge->y)));
+          gtk_snapshot_append_node (snapshot, get_badge_label (self, badge->cluster)->node);
+          gtk_snapshot_restore (snapshot);
         }
     }
   for (guint g = 0; g < WG_MARKER_N_GROUPS; g++)
@@ -871,6 +915,8 @@ wg_case_layer_dispose (GObject *object)
   clear_sprites (self);
   if (self->labels != NULL)
     g_hash_table_remove_all (self->labels);
+  if (self->badge_labels != NULL)
+    g_hash_table_remove_all (self->badge_labels);
 
   G_OBJECT_CLASS (wg_case_layer_parent_class)->dispose (object);
 }
@@ -884,6 +930,7 @@ wg_case_layer_finalize (GObject *object)
   g_clear_pointer (&self->markers, g_array_unref);
   g_clear_pointer (&self->projected, g_free);
   g_clear_pointer (&self->labels, g_hash_table_unref);
+  g_clear_pointer (&self->badge_labels, g_hash_table_unref);
   g_clear_pointer (&self->drawn, g_array_unref);
 
   G_OBJECT_CLASS (wg_case_layer_parent_class)->finalize (object);
@@ -981,6 +1028,7 @@ wg_case_layer_init (WgCaseLayer *self)
   GtkGesture *click;
 
   self->labels = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, label_free);
+  self->badge_labels = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, label_free);
   self->drawn = g_array_new (FALSE, FALSE, sizeof (Drawn));
   self->drawn_level = -1;
   self->hovered = -1;

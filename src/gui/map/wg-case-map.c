@@ -197,6 +197,7 @@ wg_case_map_layer_snapshot (GtkWidget   *widget,
       double y = wg_mercator_y_from_lat (self->lat) * world - oy;
       gboolean pressing = self->attention != WG_MARKER_CALM;
       GdkRGBA edge = { 0, 0, 0, dark ? 0.7f : 0.5f };
+      GdkRGBA halo = dark ? (GdkRGBA) { 0.12f, 0.12f, 0.14f, 0.9f } : (GdkRGBA) { 1, 1, 1, 0.95f };
       WgMapColour colour;
       GdkRGBA fill, ring;
 
@@ -205,6 +206,8 @@ wg_case_map_layer_snapshot (GtkWidget   *widget,
       wg_marker_attention_colour (self->attention, dark, &colour);
       ring = (GdkRGBA) { colour.red, colour.green, colour.blue, colour.alpha };
 
+      if (pressing)
+        append_disc (snapshot, x, y, MARKER_RADIUS + 3, &halo);
       append_disc (snapshot, x, y, MARKER_RADIUS + 1.5, &edge);
       append_disc (snapshot, x, y, MARKER_RADIUS + 0.5, &ring);
       append_disc (snapshot, x, y, pressing ? MARKER_RADIUS - 3.5 : MARKER_RADIUS - 2.5, &fill);

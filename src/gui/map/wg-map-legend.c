@@ -131,6 +131,15 @@ draw_marker (GtkDrawingArea *area,
   wg_marker_group_colour (group >= 0 ? (WgMarkerGroup) group : WG_MARKER_CLOSED, dark, &fill);
   wg_marker_attention_colour ((WgMarkerAttention) attention, dark, &ring);
 
+  if (attention != WG_MARKER_CALM)
+    {
+      cairo_arc (cr, cx, cy, 8.5, 0, 2 * G_PI);
+      if (dark)
+        cairo_set_source_rgba (cr, 0.12, 0.12, 0.14, 0.9);
+      else
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+      cairo_fill (cr);
+    }
   cairo_arc (cr, cx, cy, attention != WG_MARKER_CALM ? 7.5 : 6.5, 0, 2 * G_PI);
   cairo_set_source_rgba (cr, 0, 0, 0, dark ? 0.7 : 0.45);
   cairo_fill (cr);
@@ -156,7 +165,7 @@ add_marker_row (WgMapLegend *self,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 22);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 16);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 18);
   gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (swatch), "wg-group", GINT_TO_POINTER (group));
   g_object_set_data (G_OBJECT (swatch), "wg-attention", GINT_TO_POINTER (attention));
@@ -183,7 +192,7 @@ rebuild_cases (WgMapLegend *self)
   if (self->cases == WG_MAP_CASES_NONE)
     return;
 
-  gtk_label_set_label (self->cases_title, self->cases == WG_MAP_CASES_OPEN ? _("Open cases") : _("Cases of the last 30 days"));
+  gtk_label_set_label (self->cases_title, self->cases == WG_MAP_CASES_OPEN ? _("Case markers") : _("Cases, last 30 days"));
   for (int g = 0; g < WG_MARKER_N_GROUPS; g++)
     if (g != WG_MARKER_CLOSED || self->cases == WG_MAP_CASES_MONTH)
       add_marker_row (self, g, WG_MARKER_CALM, wg_marker_group_get_title (g), row++);

@@ -26,6 +26,8 @@ void wg_map_register_resource (void);
 
 /* Flying to a grid frames it in about a third of the view, never closer than street level. */
 #define FLY_TO_MAX_ZOOM 17.0
+/* How much of the metric's colours the grids keep over a base map. */
+#define BASE_MAP_FILL_OPACITY 0.55
 /* The panel lists this many of a grid's open cases, the most pressing first. */
 #define MAX_CASE_ROWS 30
 
@@ -685,6 +687,19 @@ wg_map_view_init (WgMapView *self)
   g_autoptr(GtkStringList) cases = gtk_string_list_new (NULL);
   ShumateViewport *viewport;
 
+  static gsize css_loaded;
+
+  /* The map's few styles, once per display. */
+  if (g_once_init_enter (&css_loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/io/github/wangge/Wangge/map/wg-map.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&css_loaded, 1);
+    }
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->people_rows = g_ptr_array_new ();
   self->case_rows = g_ptr_array_new ();
@@ -960,6 +975,8 @@ wg_map_view_set_base_map_full (WgMapView        *self,
       shumate_license_append_map_source (self->license, overlay);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->license), source != NULL || overlay != NULL);
+  /* Over a base map the grids' colours are lighter, so its streets and names show through. */
+  wg_grid_layer_set_fill_opacity (self->layer, source != NULL ? BASE_MAP_FILL_OPACITY : 1.0);
 
   base_tiles = tile_source_of (source);
   overlay_tiles = tile_source_of (overlay);
