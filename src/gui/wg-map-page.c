@@ -344,6 +344,7 @@ load_thread (GTask        *task,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   Loaded *loaded = g_new0 (Loaded, 1);
   GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   if ((load->rebuild && (loaded->grids = build_grids (load->store, &error)) == NULL) ||
       (loaded->counts = wg_store_case_counts_by_grid (load->store, now, &error)) == NULL ||
@@ -354,6 +355,8 @@ load_thread (GTask        *task,
       return;
     }
 
+  g_debug ("Read %s%u case markers and the figures in %.1f ms", load->rebuild ? "the grids, " : "",
+           loaded->markers->len, (g_get_monotonic_time () - start) / 1000.0);
   g_task_return_pointer (task, loaded, loaded_free);
 }
 

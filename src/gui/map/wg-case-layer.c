@@ -5,13 +5,14 @@
  * every frame; this layer is one widget that draws what is in view. The markers are clustered
  * once per whole zoom level (greedy, on a grid of cells the size of the cluster radius, as map
  * libraries do) and the clusters kept until the cases change, so a frame only walks the
- * clusters of its level and draws those in view:
- *   - a single case is a small texture, one per state group and ring colour, rasterised once
- *     (a texture node is the cheapest thing a renderer composites);
- *   - a cluster is a disc with its count, ringed by the share of each state group, with a
- *     red or amber badge when any of its cases is urgent, overdue or close to its deadline;
- *     all clusters of a frame go into one path per colour, and the counts' text is laid out
- *     once and reused.
+ * clusters of its level and draws those in view, each as a small texture (a texture node is
+ * the cheapest thing a renderer composites; filling paths spread over the whole view costs a
+ * full-size mask per colour each frame, ~150 ms with software GL):
+ *   - a single case: one texture per state group and ring colour;
+ *   - a cluster: a disc with its count, ringed by the share of each state group, with a red
+ *     badge counting its urgent or overdue cases (amber when some are only close to their
+ *     deadline). Drawn with cairo once per look (count, shares, badge) and kept, so panning,
+ *     zooming back and a sync that leaves a cluster as it was draw nothing new.
  * From zoom 17 on every case stands alone. Clicking a case asks the window to open it;
  * clicking a cluster asks the view to zoom to its cases.
  */
@@ -22,6 +23,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 
 #include "wg-case-layer.h"
 
@@ -32,8 +34,8 @@
 #define N_LEVELS (MAX_CLUSTER_LEVEL + 2)
 /* A single marker's texture, logical pixels. */
 #define SPRITE_PX 20
-/* Laid-out counts kept for reuse. */
-#define MAX_LABELS 1024
+/* Cluster textures kept for reuse. */
+#define MAX_BUBBLES 2048
 
 typedef struct
 {
@@ -58,9 +60,10 @@ typedef struct
 
 typedef struct
 {
-  GskRenderNode *node;          /* the count's text, centred on 0, 0 */
-  double         width;
-} Label;
+  GdkTexture *texture;          /* centred on the cluster */
+  double      half;             /* half the texture's size, logical pixels */
+  double      radius;           /* the disc's, for hit-testing */
+} Bubble;
 
 struct _WgCaseLayer
 {
@@ -70,8 +73,9 @@ struct _WgCaseLayer
   GArray       *markers;        /* WgCaseMarker */
   double       *projected;      /* x, y per marker, normalised Mercator; NAN when it has no place */
   GArray       *levels[N_LEVELS]; /* Cluster, in drawing order (most pressing last), per level */
-  GHashTable   *labels;         /* count → Label, for the clusters' discs */
-  GHashTable   *badge_labels;   /* count → Label, for the red badges */
+  GHashTable   *bubbles;        /* a cluster's look (count, shares, badge) → Bubble */
+  PangoLayout  *count_layout;   /* the clusters' counts */
+  PangoLayout  *badge_layout;   /* the badges' counts */
   GdkTexture   *sprites[WG_MARKER_N_GROUPS][WG_MARKER_N_ATTENTIONS];
   GArray       *drawn;          /* Drawn, in the last frame's order */
 
@@ -104,13 +108,6 @@ static guint signals[N_SIGNALS];
 /* --- helpers --------------------------------------------------------------------------------- */
 
 static void
-colour_to_rgba (const WgMapColour *colour,
-                GdkRGBA           *rgba)
-{
-  *rgba = (GdkRGBA) { colour->red, colour->green, colour->blue, colour->alpha };
-}
-
-static void
 clear_levels (WgCaseLayer *self)
 {
   for (guint i = 0; i < N_LEVELS; i++)
@@ -128,12 +125,23 @@ clear_sprites (WgCaseLayer *self)
 }
 
 static void
-label_free (gpointer data)
+bubble_free (gpointer data)
 {
-  Label *label = data;
+  Bubble *bubble = data;
 
-  g_clear_pointer (&label->node, gsk_render_node_unref);
-  g_free (label);
+  g_clear_object (&bubble->texture);
+  g_free (bubble);
+}
+
+/* Sprites, bubbles and layouts follow the colours, fonts and scale: all made again. */
+static void
+clear_looks (WgCaseLayer *self)
+{
+  clear_sprites (self);
+  if (self->bubbles != NULL)
+    g_hash_table_remove_all (self->bubbles);
+  g_clear_object (&self->count_layout);
+  g_clear_object (&self->badge_layout);
 }
 
 static int
@@ -296,91 +304,77 @@ ensure_level (WgCaseLayer *self,
   return self->levels[level];
 }
 
-/* The widget's own renderer keeps the texture where it is drawn; cairo before it is realised. */
-static GdkTexture *
-rasterize (WgCaseLayer   *self,
-           GskRenderNode *node,
-           int            size)
+/* A cairo surface @size logical pixels square at the widget's scale, for one texture. */
+static cairo_t *
+begin_texture (WgCaseLayer *self,
+               int          size)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
-  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
-  g_autoptr(GskRenderNode) scaled = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  GdkTexture *texture;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size * scale, size * scale);
+  cairo_t *cr = cairo_create (surface);
 
-  scaled = scale == 1 ? gsk_render_node_ref (node)
-                      : gsk_transform_node_new (node, gsk_transform_scale (NULL, scale, scale));
-  if (renderer != NULL && gsk_renderer_is_realized (renderer))
-    return gsk_renderer_render_texture (renderer, scaled, &GRAPHENE_RECT_INIT (0, 0, size * scale, size * scale));
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size * scale, size * scale);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (scaled, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                       (gsize) cairo_image_surface_get_stride (surface) * size * scale);
-  texture = gdk_memory_texture_new (size * scale, size * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
   cairo_surface_destroy (surface);
-  return texture;
+  cairo_scale (cr, scale, scale);
+  return cr;
+}
+
+static GdkTexture *
+end_texture (cairo_t *cr)
+{
+  cairo_surface_t *surface = cairo_get_target (cr);
+  int height = cairo_image_surface_get_height (surface);
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) cairo_image_surface_get_stride (surface) * height);
+  /* GDK_MEMORY_DEFAULT is cairo's ARGB32: premultiplied, native byte order. */
+  {
+    GdkTexture *texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface), height, GDK_MEMORY_DEFAULT,
+                                                  bytes, cairo_image_surface_get_stride (surface));
+    cairo_destroy (cr);
+    return texture;
+  }
 }
 
 static void
-append_circle (GtkSnapshot   *snapshot,
-               double         cx,
-               double         cy,
-               double         radius,
-               const GdkRGBA *fill,
-               const GdkRGBA *stroke_colour,
-               float          stroke_width)
+disc (cairo_t           *cr,
+      double             x,
+      double             y,
+      double             radius,
+      const WgMapColour *colour,
+      double             alpha)
 {
-  g_autoptr(GskPathBuilder) builder = gsk_path_builder_new ();
-  g_autoptr(GskPath) path = NULL;
-
-  gsk_path_builder_add_circle (builder, &GRAPHENE_POINT_INIT (cx, cy), radius);
-  path = gsk_path_builder_free_to_path (g_steal_pointer (&builder));
-  if (fill != NULL)
-    gtk_snapshot_append_fill (snapshot, path, GSK_FILL_RULE_WINDING, fill);
-  if (stroke_colour != NULL)
-    {
-      g_autoptr(GskStroke) stroke = gsk_stroke_new (stroke_width);
-
-      gtk_snapshot_append_stroke (snapshot, path, stroke, stroke_colour);
-    }
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, colour->alpha * alpha);
+  cairo_fill (cr);
 }
 
+static const WgMapColour black = { 0, 0, 0, 1 };
+static const WgMapColour white = { 1, 1, 1, 1 };
+static const WgMapColour dark_grey = { 0.12f, 0.12f, 0.14f, 1 };
+
 /* A single case: its state group's colour inside a ring, white when calm, amber or red when
- * pressing, with a thin dark edge that keeps it apart from any grid colour. */
+ * pressing, with a thin dark edge that keeps it apart from any grid colour. A red or amber
+ * ring could vanish on a grid of the same colour: a halo keeps it. */
 static GdkTexture *
 make_sprite (WgCaseLayer       *self,
              WgMarkerGroup      group,
              WgMarkerAttention  attention)
 {
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
+  cairo_t *cr = begin_texture (self, SPRITE_PX);
   double c = SPRITE_PX / 2.0;
   gboolean pressing = attention != WG_MARKER_CALM;
-  GdkRGBA fill, ring, edge = { 0, 0, 0, self->dark ? 0.7f : 0.45f };
-  GdkRGBA halo = self->dark ? (GdkRGBA) { 0.12f, 0.12f, 0.14f, 0.9f } : (GdkRGBA) { 1, 1, 1, 0.95f };
-  WgMapColour colour;
+  WgMapColour fill, ring;
 
-  wg_marker_group_colour (group, self->dark, &colour);
-  colour_to_rgba (&colour, &fill);
-  wg_marker_attention_colour (attention, self->dark, &colour);
-  colour_to_rgba (&colour, &ring);
-
-  /* A red or amber ring could vanish on a grid of the same colour: a white halo keeps it. */
+  wg_marker_group_colour (group, self->dark, &fill);
+  wg_marker_attention_colour (attention, self->dark, &ring);
   if (pressing)
-    append_circle (snapshot, c, c, 10.75, &halo, NULL, 0);
-  append_circle (snapshot, c, c, pressing ? 9.25 : 8.0, &edge, NULL, 0);
-  append_circle (snapshot, c, c, pressing ? 8.5 : 7.25, &ring, NULL, 0);
-  append_circle (snapshot, c, c, pressing ? 5.25 : 5.5, &fill, NULL, 0);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  return rasterize (self, node, SPRITE_PX);
+    disc (cr, c, c, 10.75, self->dark ? &dark_grey : &white, 0.95);
+  disc (cr, c, c, pressing ? 9.25 : 8.0, &black, self->dark ? 0.7 : 0.45);
+  disc (cr, c, c, pressing ? 8.5 : 7.25, &ring, 1);
+  disc (cr, c, c, pressing ? 5.25 : 5.5, &fill, 1);
+  return end_texture (cr);
 }
 
 static GdkTexture *
@@ -392,7 +386,7 @@ get_sprite (WgCaseLayer       *self,
 
   if (scale != self->sprite_scale)
     {
-      clear_sprites (self);
+      clear_looks (self);
       self->sprite_scale = scale;
     }
   if (self->sprites[group][attention] == NULL)
@@ -400,100 +394,141 @@ get_sprite (WgCaseLayer       *self,
   return self->sprites[group][attention];
 }
 
-static Label *
-make_label (WgCaseLayer   *self,
-            GHashTable    *labels,
-            guint          count,
-            double         scale,
-            const GdkRGBA *colour)
+static PangoLayout *
+make_layout (WgCaseLayer *self,
+             double       font_scale)
 {
-  Label *label = g_hash_table_lookup (labels, GUINT_TO_POINTER (count));
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autoptr(PangoAttrList) attrs = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autofree char *text = NULL;
-  int width, height;
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
 
-  if (label != NULL)
-    return label;
-  if (g_hash_table_size (labels) >= MAX_LABELS)
-    g_hash_table_remove_all (labels);
-
-  text = g_strdup_printf ("%u", count);
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  attrs = pango_attr_list_new ();
   pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (font_scale));
   pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
   pango_layout_set_attributes (layout, attrs);
-  pango_layout_get_pixel_size (layout, &width, &height);
-
-  snapshot = gtk_snapshot_new ();
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-width / 2.0, -height / 2.0));
-  gtk_snapshot_append_layout (snapshot, layout, colour);
-
-  label = g_new0 (Label, 1);
-  label->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  label->width = width;
-  g_hash_table_insert (labels, GUINT_TO_POINTER (count), label);
-  return label;
+  return layout;
 }
 
-static Label *
-get_label (WgCaseLayer *self,
-           guint        count)
-{
-  return make_label (self, self->labels, count, PANGO_SCALE_SMALL, &self->text_colour);
-}
-
-/* The number of urgent or overdue cases, white on the red badge. */
-static Label *
-get_badge_label (WgCaseLayer *self,
-                 guint        count)
-{
-  static const GdkRGBA white = { 1, 1, 1, 1 };
-
-  return make_label (self, self->badge_labels, count, PANGO_SCALE_X_SMALL, &white);
-}
-
-static double
-cluster_radius (const Cluster *cluster,
-                const Label   *label)
-{
-  return MAX (12.0 + 4.0 * log10 (cluster->count), label->width / 2.0 + 7.0);
-}
-
-/* The ring of a cluster: one arc per state group, as long as its share of the cases. */
+/* Lays out @count; returns its width and height in pixels. */
 static void
-add_ring (GskPathBuilder **rings,
-          const Cluster   *cluster,
-          double           x,
-          double           y,
-          double           radius)
+set_count (PangoLayout *layout,
+           guint        count,
+           int         *width,
+           int         *height)
 {
-  double angle = -G_PI / 2;
+  char text[16];
 
+  g_snprintf (text, sizeof text, "%u", count);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, width, height);
+}
+
+static void
+show_centred (cairo_t           *cr,
+              PangoLayout       *layout,
+              double             x,
+              double             y,
+              int                width,
+              int                height,
+              const WgMapColour *colour)
+{
+  cairo_move_to (cr, round (x - width / 2.0), round (y - height / 2.0));
+  cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, colour->alpha);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* A cluster: a disc with its count, ringed by one arc per state group as long as its share of
+ * the cases, and the badge. Made once per look. */
+static const Bubble *
+get_bubble (WgCaseLayer   *self,
+            const Cluster *cluster)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+  WgMapColour text = { self->text_colour.red, self->text_colour.green, self->text_colour.blue, 1 };
+  WgMapColour badge;
+  Bubble *bubble;
+  cairo_t *cr;
+  int width, height, badge_width = 0, badge_height = 0;
+  double radius, badge_radius = 0, centre, angle = -G_PI / 2;
+
+  g_string_append_printf (key, "%u:%d:%u", cluster->count, cluster->attention, cluster->n_alert);
+  for (guint g = 0; g < WG_MARKER_N_GROUPS; g++)
+    g_string_append_printf (key, ",%u", cluster->counts[g]);
+  if ((bubble = g_hash_table_lookup (self->bubbles, key->str)) != NULL)
+    return bubble;
+  if (g_hash_table_size (self->bubbles) >= MAX_BUBBLES)
+    g_hash_table_remove_all (self->bubbles);
+
+  if (self->count_layout == NULL)
+    self->count_layout = make_layout (self, PANGO_SCALE_SMALL);
+  if (self->badge_layout == NULL)
+    self->badge_layout = make_layout (self, PANGO_SCALE_X_SMALL);
+
+  set_count (self->count_layout, cluster->count, &width, &height);
+  radius = MAX (12.0 + 4.0 * log10 (cluster->count), width / 2.0 + 7.0);
+  if (cluster->attention == WG_MARKER_ALERT)
+    {
+      set_count (self->badge_layout, cluster->n_alert, &badge_width, &badge_height);
+      badge_radius = MAX (7.0, badge_width / 2.0 + 3.5);
+    }
+  else if (cluster->attention == WG_MARKER_WARNING)
+    badge_radius = 5.0;
+
+  bubble = g_new0 (Bubble, 1);
+  bubble->radius = radius;
+  bubble->half = ceil (MAX (radius + 1.5, 0.72 * radius + badge_radius + 1.5));
+  centre = bubble->half;
+  cr = begin_texture (self, (int) (2 * bubble->half));
+
+  disc (cr, centre, centre, radius + 0.5, &black, self->dark ? 0.75 : 0.5);
+  disc (cr, centre, centre, radius - 4.5, self->dark ? &dark_grey : &white, 0.95);
+  cairo_set_line_width (cr, 5);
   for (guint g = 0; g < WG_MARKER_N_GROUPS; g++)
     {
-      double sweep;
-      double end;
+      double sweep = 2 * G_PI * cluster->counts[g] / cluster->count;
+      WgMapColour colour;
 
       if (cluster->counts[g] == 0)
         continue;
-      if (rings[g] == NULL)
-        rings[g] = gsk_path_builder_new ();
-      if (cluster->counts[g] == cluster->count)
-        {
-          gsk_path_builder_add_circle (rings[g], &GRAPHENE_POINT_INIT (x, y), radius);
-          return;
-        }
-      sweep = 2 * G_PI * cluster->counts[g] / cluster->count;
-      end = angle + sweep;
-      gsk_path_builder_move_to (rings[g], x + radius * cos (angle), y + radius * sin (angle));
-      gsk_path_builder_svg_arc_to (rings[g], radius, radius, 0, sweep > G_PI, TRUE,
-                                   x + radius * cos (end), y + radius * sin (end));
-      angle = end;
+      wg_marker_group_colour (g, self->dark, &colour);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, centre, centre, radius - 2.5, angle, angle + sweep);
+      cairo_set_source_rgba (cr, colour.red, colour.green, colour.blue, 1);
+      cairo_stroke (cr);
+      angle += sweep;
     }
+  show_centred (cr, self->count_layout, centre, centre, width, height, &text);
+
+  if (badge_radius > 0)
+    {
+      double bx = centre + 0.72 * radius, by = centre - 0.72 * radius;
+
+      disc (cr, bx, by, badge_radius + 1.25, self->dark ? &dark_grey : &white, 1);
+      wg_marker_attention_colour (cluster->attention, self->dark, &badge);
+      disc (cr, bx, by, badge_radius, &badge, 1);
+      if (cluster->attention == WG_MARKER_ALERT)
+        show_centred (cr, self->badge_layout, bx, by, badge_width, badge_height, &white);
+    }
+
+  bubble->texture = end_texture (cr);
+  g_hash_table_insert (self->bubbles, g_string_free (g_steal_pointer (&key), FALSE), bubble);
+  return bubble;
+}
+
+static void
+append_ring (GtkSnapshot   *snapshot,
+             double         cx,
+             double         cy,
+             double         radius,
+             const GdkRGBA *colour,
+             float          width)
+{
+  g_autoptr(GskPathBuilder) builder = gsk_path_builder_new ();
+  g_autoptr(GskPath) path = NULL;
+  g_autoptr(GskStroke) stroke = gsk_stroke_new (width);
+
+  gsk_path_builder_add_circle (builder, &GRAPHENE_POINT_INIT (cx, cy), radius);
+  path = gsk_path_builder_free_to_path (g_steal_pointer (&builder));
+  gtk_snapshot_append_stroke (snapshot, path, stroke, colour);
 }
 
 static void
@@ -569,9 +604,7 @@ update_colours (WgCaseLayer *self)
     return;
   self->dark = dark;
   self->text_colour = text;
-  clear_sprites (self);
-  g_hash_table_remove_all (self->labels);
-  g_hash_table_remove_all (self->badge_labels);
+  clear_looks (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -653,13 +686,6 @@ wg_case_layer_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  GskPathBuilder *rings[WG_MARKER_N_GROUPS] = { NULL, };
-  g_autoptr(GskPathBuilder) discs = NULL;
-  g_autoptr(GskPathBuilder) edges = NULL;
-  g_autoptr(GskPathBuilder) alert_badges = NULL;
-  g_autoptr(GskPathBuilder) warning_badges = NULL;
-  g_autoptr(GArray) labels = NULL;
-  g_autoptr(GArray) badges = NULL;
   GArray *clusters;
   double world, ox, oy, rotation, vx0, vy0, vx1, vy1;
   int level;
@@ -693,126 +719,44 @@ wg_case_layer_snapshot (GtkWidget   *widget,
       vy0 = 0, vy1 = height;
     }
 
-  discs = gsk_path_builder_new ();
-  edges = gsk_path_builder_new ();
-  alert_badges = gsk_path_builder_new ();
-  warning_badges = gsk_path_builder_new ();
-  labels = g_array_new (FALSE, FALSE, sizeof (Drawn));
-  badges = g_array_new (FALSE, FALSE, sizeof (Drawn));
-
   for (guint i = 0; i < clusters->len; i++)
     {
       const Cluster *cluster = &g_array_index (clusters, Cluster, i);
       double x = cluster->x * world - ox;
       double y = cluster->y * world - oy;
-      Drawn drawn = { i, x, y, SPRITE_PX / 2.0 };
+      Drawn drawn = { i, x, y, 0 };
+      GdkTexture *texture;
+      double half;
 
-      /* A cluster is never wider than the largest count's disc. */
+      /* No cluster is wider than this; most are far smaller. */
       if (x < vx0 - 48 || x > vx1 + 48 || y < vy0 - 48 || y > vy1 + 48)
         continue;
 
       if (cluster->count == 1)
         {
           const WgCaseMarker *marker = &g_array_index (self->markers, WgCaseMarker, cluster->marker);
-          GdkTexture *sprite = get_sprite (self, marker->group, marker->attention);
-          /* On whole device pixels, so the texture is copied, not resampled. */
-          double left = round ((x - SPRITE_PX / 2.0) * scale) / scale;
-          double top = round ((y - SPRITE_PX / 2.0) * scale) / scale;
 
-          if (x < vx0 - SPRITE_PX || x > vx1 + SPRITE_PX || y < vy0 - SPRITE_PX || y > vy1 + SPRITE_PX)
-            continue;
-          gtk_snapshot_append_texture (snapshot, sprite, &GRAPHENE_RECT_INIT (left, top, SPRITE_PX, SPRITE_PX));
+          texture = get_sprite (self, marker->group, marker->attention);
+          half = SPRITE_PX / 2.0;
           drawn.radius = cluster->attention != WG_MARKER_CALM ? 10.5 : 8.0;
         }
       else
         {
-          Label *label = get_label (self, cluster->count);
-          double radius = cluster_radius (cluster, label);
-          double bx = x + radius * 0.72, by = y - radius * 0.72;
+          const Bubble *bubble = get_bubble (self, cluster);
 
-          gsk_path_builder_add_circle (edges, &GRAPHENE_POINT_INIT (x, y), radius + 0.5);
-          gsk_path_builder_add_circle (discs, &GRAPHENE_POINT_INIT (x, y), radius - 5);
-          add_ring (rings, cluster, x, y, radius - 2.5);
-          /* Red with the number of urgent or overdue cases; amber when some are only close. */
-          if (cluster->attention == WG_MARKER_ALERT)
-            {
-              Label *badge = get_badge_label (self, cluster->n_alert);
-              Drawn at = { cluster->n_alert, bx, by, MAX (7.0, badge->width / 2.0 + 3.5) };
-
-              gsk_path_builder_add_circle (alert_badges, &GRAPHENE_POINT_INIT (bx, by), at.radius);
-              g_array_append_val (badges, at);
-            }
-          else if (cluster->attention == WG_MARKER_WARNING)
-            gsk_path_builder_add_circle (warning_badges, &GRAPHENE_POINT_INIT (bx, by), 5);
-          drawn.radius = radius;
-          g_array_append_val (labels, drawn);
+          texture = bubble->texture;
+          half = bubble->half;
+          drawn.radius = bubble->radius;
         }
+      if (x + half < vx0 || x - half > vx1 || y + half < vy0 || y - half > vy1)
+        continue;
+      /* On whole device pixels, so the texture is copied, not resampled. */
+      gtk_snapshot_append_texture (snapshot, texture,
+                                   &GRAPHENE_RECT_INIT (round ((x - half) * scale) / scale,
+                                                        round ((y - half) * scale) / scale,
+                                                        2 * half, 2 * half));
       g_array_append_val (self->drawn, drawn);
     }
-
-  /* The clusters: edge, disc, ring of state colours, count, badge. */
-  if (labels->len > 0)
-    {
-      g_autoptr(GskPath) edge_path = gsk_path_builder_free_to_path (g_steal_pointer (&edges));
-      g_autoptr(GskPath) disc_path = gsk_path_builder_free_to_path (g_steal_pointer (&discs));
-      GdkRGBA edge = { 0, 0, 0, self->dark ? 0.75f : 0.5f };
-      GdkRGBA disc = self->dark ? (GdkRGBA) { 0.16f, 0.16f, 0.18f, 0.95f } : (GdkRGBA) { 1, 1, 1, 0.95f };
-
-      gtk_snapshot_append_fill (snapshot, edge_path, GSK_FILL_RULE_WINDING, &edge);
-      gtk_snapshot_append_fill (snapshot, disc_path, GSK_FILL_RULE_WINDING, &disc);
-      for (guint g = 0; g < WG_MARKER_N_GROUPS; g++)
-        {
-          g_autoptr(GskPath) path = NULL;
-          g_autoptr(GskStroke) stroke = NULL;
-          WgMapColour colour;
-          GdkRGBA rgba;
-
-          if (rings[g] == NULL)
-            continue;
-          path = gsk_path_builder_free_to_path (g_steal_pointer (&rings[g]));
-          stroke = gsk_stroke_new (5.0f);
-          wg_marker_group_colour (g, self->dark, &colour);
-          colour_to_rgba (&colour, &rgba);
-          gtk_snapshot_append_stroke (snapshot, path, stroke, &rgba);
-        }
-      for (guint i = 0; i < labels->len; i++)
-        {
-          const Drawn *drawn = &g_array_index (labels, Drawn, i);
-          const Cluster *cluster = &g_array_index (clusters, Cluster, drawn->cluster);
-
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (drawn->x), round (drawn->y)));
-          gtk_snapshot_append_node (snapshot, get_label (self, cluster->count)->node);
-          gtk_snapshot_restore (snapshot);
-        }
-      for (guint a = WG_MARKER_WARNING; a <= WG_MARKER_ALERT; a++)
-        {
-          GskPathBuilder **builder = a == WG_MARKER_ALERT ? &alert_badges : &warning_badges;
-          g_autoptr(GskPath) path = gsk_path_builder_free_to_path (g_steal_pointer (builder));
-          g_autoptr(GskStroke) stroke = gsk_stroke_new (1.5f);
-          GdkRGBA white = self->dark ? (GdkRGBA) { 0.16f, 0.16f, 0.18f, 1 } : (GdkRGBA) { 1, 1, 1, 1 };
-          WgMapColour colour;
-          GdkRGBA rgba;
-
-          if (gsk_path_is_empty (path))
-            continue;
-          wg_marker_attention_colour (a, self->dark, &colour);
-          colour_to_rgba (&colour, &rgba);
-          gtk_snapshot_append_fill (snapshot, path, GSK_FILL_RULE_WINDING, &rgba);
-          gtk_snapshot_append_stroke (snapshot, path, stroke, &white);
-        }
-      for (guint i = 0; i < badges->len; i++)
-        {
-          const Drawn *badge = &g_array_index (badges, Drawn, i);
-
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (badge->x), round (badge->y)));
-          gtk_snapshot_append_node (snapshot, get_badge_label (self, badge->cluster)->node);
-          gtk_snapshot_restore (snapshot);
-        }
-    }
-  for (guint g = 0; g < WG_MARKER_N_GROUPS; g++)
-    g_clear_pointer (&rings[g], gsk_path_builder_unref);
 
   /* The one under the pointer. */
   for (guint i = 0; self->hovered >= 0 && self->hovered_level == level && i < self->drawn->len; i++)
@@ -823,7 +767,7 @@ wg_case_layer_snapshot (GtkWidget   *widget,
       if (drawn->cluster != (guint) self->hovered)
         continue;
       accent = adw_style_manager_get_accent_color_rgba (adw_style_manager_get_default ());
-      append_circle (snapshot, drawn->x, drawn->y, drawn->radius + 2, NULL, accent, 2.5f);
+      append_ring (snapshot, drawn->x, drawn->y, drawn->radius + 2, accent, 2.5f);
       gdk_rgba_free (accent);
       break;
     }
@@ -912,11 +856,7 @@ wg_case_layer_dispose (GObject *object)
 {
   WgCaseLayer *self = WG_CASE_LAYER (object);
 
-  clear_sprites (self);
-  if (self->labels != NULL)
-    g_hash_table_remove_all (self->labels);
-  if (self->badge_labels != NULL)
-    g_hash_table_remove_all (self->badge_labels);
+  clear_looks (self);
 
   G_OBJECT_CLASS (wg_case_layer_parent_class)->dispose (object);
 }
@@ -929,8 +869,7 @@ wg_case_layer_finalize (GObject *object)
   clear_levels (self);
   g_clear_pointer (&self->markers, g_array_unref);
   g_clear_pointer (&self->projected, g_free);
-  g_clear_pointer (&self->labels, g_hash_table_unref);
-  g_clear_pointer (&self->badge_labels, g_hash_table_unref);
+  g_clear_pointer (&self->bubbles, g_hash_table_unref);
   g_clear_pointer (&self->drawn, g_array_unref);
 
   G_OBJECT_CLASS (wg_case_layer_parent_class)->finalize (object);
@@ -1027,8 +966,7 @@ wg_case_layer_init (WgCaseLayer *self)
   GtkEventController *motion;
   GtkGesture *click;
 
-  self->labels = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, label_free);
-  self->badge_labels = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, label_free);
+  self->bubbles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, bubble_free);
   self->drawn = g_array_new (FALSE, FALSE, sizeof (Drawn));
   self->drawn_level = -1;
   self->hovered = -1;
