@@ -255,6 +255,8 @@ struct _WgCaseMap
   ShumateMapSource *base_source;
   ShumateMapLayer  *base_layer;
   guint             fit_tick_id;
+  guint             nudge_tick_id;
+  guint             nudge_frames;
 
   /* State */
   double            case_lon;   /* the case's own location; NAN when it has none */
@@ -331,6 +333,23 @@ fit_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* libshumate 1.4's map layer may defer its first tiles and never ask again until the view
+ * moves (see wg-map-view.c): a few frames on, tell it the view moved. */
+static gboolean
+nudge_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  WgCaseMap *self = WG_CASE_MAP (widget);
+
+  if (++self->nudge_frames < 3)
+    return G_SOURCE_CONTINUE;
+  self->nudge_frames = 0;
+  self->nudge_tick_id = 0;
+  g_object_notify (G_OBJECT (shumate_map_get_viewport (self->map)), "longitude");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 queue_fit (WgCaseMap *self)
 {
@@ -380,6 +399,11 @@ wg_case_map_dispose (GObject *object)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
       self->fit_tick_id = 0;
+    }
+  if (self->nudge_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->nudge_tick_id);
+      self->nudge_tick_id = 0;
     }
   if (self->layer != NULL && self->layer->grids != NULL)
     g_signal_handlers_disconnect_by_data (self->layer->grids, self);
@@ -625,6 +649,8 @@ wg_case_map_set_base_map (WgCaseMap        *self,
     {
       self->base_layer = g_object_ref_sink (shumate_map_layer_new (source, viewport));
       shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->base_layer), SHUMATE_LAYER (self->layer));
+      if (self->nudge_tick_id == 0)
+        self->nudge_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), nudge_tick_cb, NULL, NULL);
     }
   queue_fit (self);
 }

@@ -81,6 +81,8 @@ struct _WgMapView
   WgMapGrid           *panel_grid;
   gulong               panel_notify_id;
   guint                fit_tick_id;
+  guint                nudge_tick_id;
+  guint                nudge_frames;
 };
 
 G_DEFINE_FINAL_TYPE (WgMapView, wg_map_view, GTK_TYPE_WIDGET)
@@ -511,6 +513,11 @@ wg_map_view_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
       self->fit_tick_id = 0;
     }
+  if (self->nudge_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->nudge_tick_id);
+      self->nudge_tick_id = 0;
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WG_TYPE_MAP_VIEW);
 
@@ -893,6 +900,26 @@ wg_map_view_show_all (WgMapView *self,
     go_to_box (self, &box, 0.92, 18.0, animate);
 }
 
+/* libshumate 1.4's map layer defers loading tiles while the view "moves fast", measured from
+ * where it last looked; a new layer has looked nowhere, so its first look always defers, and
+ * when the deferred look falls in the same frame it defers again and never asks: the base map
+ * stayed blank until the person moved the map. A few frames on, tell the layers the view
+ * moved: by then they see it still, and ask for their tiles. */
+static gboolean
+nudge_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  WgMapView *self = WG_MAP_VIEW (widget);
+
+  if (++self->nudge_frames < 3)
+    return G_SOURCE_CONTINUE;
+  self->nudge_frames = 0;
+  self->nudge_tick_id = 0;
+  g_object_notify (G_OBJECT (shumate_map_get_viewport (self->map)), "longitude");
+  return G_SOURCE_REMOVE;
+}
+
 static WgTileSource *
 tile_source_of (ShumateMapSource *source)
 {
@@ -975,6 +1002,8 @@ wg_map_view_set_base_map_full (WgMapView        *self,
       shumate_license_append_map_source (self->license, overlay);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->license), source != NULL || overlay != NULL);
+  if ((source != NULL || overlay != NULL) && self->nudge_tick_id == 0)
+    self->nudge_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), nudge_tick_cb, NULL, NULL);
   /* Over a base map the grids' colours are lighter, so its streets and names show through. */
   wg_grid_layer_set_fill_opacity (self->layer, source != NULL ? BASE_MAP_FILL_OPACITY : 1.0);
 

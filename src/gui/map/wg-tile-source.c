@@ -383,6 +383,8 @@ tile_read_cb (GObject      *object,
   guint status;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_debug ("Tile %d/%d/%d: %s", key->zoom, key->x, key->y,
+           bytes != NULL ? soup_message_get_reason_phrase (message) : error->message);
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -475,6 +477,7 @@ wg_tile_source_get_tile_data_async (ShumateDataSource   *source,
   soup_message_set_priority (message, SOUP_MESSAGE_PRIORITY_LOW);
 
   g_task_set_task_data (task, g_memdup2 (&key, sizeof key), g_free);
+  g_debug ("Fetching %s", url);
   soup_session_send_and_read_async (get_session (self), message, G_PRIORITY_LOW, cancellable,
                                     tile_read_cb, g_steal_pointer (&task));
 }
