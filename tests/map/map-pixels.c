@@ -1,11 +1,14 @@
-/* map-pixels.c — a widget rendered as GTK draws it, and its pixels, for the map's tests
+/* map-pixels.c — a widget rendered as GTK draws it, its pixels, and base map files, for the map's tests
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #undef G_DISABLE_ASSERT
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
+
+#include "wg-mercator.h"
 
 #include "map-pixels.h"
 #include "wg-test-ui.h"
@@ -84,4 +87,66 @@ map_pixel_near_in (GdkTexture   *texture,
           return TRUE;
       }
   return FALSE;
+}
+
+/* An MBTiles file in @dir whose every tile over the box, at zoom @min_zoom to @max_zoom, is
+ * the same PNG of colour @rgb with a darker line every 64 pixels. */
+char *
+map_write_mbtiles (const char   *dir,
+                   const guchar *rgb,
+                   double        west,
+                   double        north,
+                   double        east,
+                   double        south,
+                   int           min_zoom,
+                   int           max_zoom)
+{
+  g_autofree char *path = g_build_filename (dir, "base.mbtiles", NULL);
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  guchar *data = g_malloc (256 * 256 * 4);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < 256 * 256; i++)
+    {
+      gboolean line = (i % 256) % 64 == 0 || (i / 256) % 64 == 0;
+
+      data[4 * i] = line ? rgb[0] * 3 / 4 : rgb[0];
+      data[4 * i + 1] = line ? rgb[1] * 3 / 4 : rgb[1];
+      data[4 * i + 2] = line ? rgb[2] * 3 / 4 : rgb[2];
+      data[4 * i + 3] = 255;
+    }
+  pixels = g_bytes_new_take (data, 256 * 256 * 4);
+  texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_R8G8B8A8, pixels, 256 * 4);
+  png = gdk_texture_save_to_png_bytes (texture);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
+                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
+                                     "INSERT INTO metadata VALUES ('name', 'Test base map'), ('format', 'png'),"
+                                     " ('attribution', 'Test tiles'), ('minzoom', '0'), ('maxzoom', '18');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
+  for (int z = min_zoom; z <= max_zoom; z++)
+    {
+      int x0, y0, x1, y1;
+
+      wg_mercator_tile_at (west, north, z, &x0, &y0);
+      wg_mercator_tile_at (east, south, z, &x1, &y1);
+      for (int x = x0; x <= x1; x++)
+        for (int y = y0; y <= y1; y++)
+          {
+            sqlite3_bind_int (stmt, 1, z);
+            sqlite3_bind_int (stmt, 2, x);
+            sqlite3_bind_int (stmt, 3, (1 << z) - 1 - y);
+            sqlite3_bind_blob (stmt, 4, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
+            g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+            sqlite3_reset (stmt);
+          }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_steal_pointer (&path);
 }

@@ -1,4 +1,4 @@
-/* map-pixels.h — a widget rendered as GTK draws it, and its pixels, for the map's tests
+/* map-pixels.h — a widget rendered as GTK draws it, its pixels, and base map files, for the map's tests
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -21,5 +21,14 @@ gboolean    map_pixel_near_in (GdkTexture   *texture,
                                int           radius,
                                const guchar *rgb,
                                int           tolerance);
+
+char       *map_write_mbtiles (const char   *dir,
+                               const guchar *rgb,
+                               double        west,
+                               double        north,
+                               double        east,
+                               double        south,
+                               int           min_zoom,
+                               int           max_zoom);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
 
@@ -18,6 +19,7 @@
 #include "map-pixels.h"
 #include "wg-case-map.h"
 #include "wg-case-marker.h"
+#include "wg-mbtiles-source.h"
 #include "wg-map-grid.h"
 #include "wg-test-ui.h"
 
@@ -148,6 +150,30 @@ test_case_map (void)
   g_assert_cmpfloat (x, <, gtk_widget_get_width (inner));
   g_assert_cmpfloat (y, <, gtk_widget_get_height (inner));
   g_assert_true (map_pixel_near_in (shot, (int) round (x), (int) round (y), 2, accent, 40));
+
+  /* Under a base map (an MBTiles file here): its tiles show around the grids. */
+  {
+    static const guchar green[3] = { 214, 236, 208 };
+    g_autofree char *dir = g_dir_make_tmp ("wangge-case-map-XXXXXX", NULL);
+    g_autofree char *path = map_write_mbtiles (dir, green, 104.1, 25.1, 104.5, 24.7, 10, 18);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WgMbtilesSource) source = wg_mbtiles_source_new (file, NULL, &error);
+    g_autoptr(ShumateMapSource) map_source = NULL;
+    g_autoptr(GdkTexture) tiled = NULL;
+
+    g_assert_no_error (error);
+    map_source = wg_mbtiles_source_create_map_source (source);
+    wg_case_map_set_base_map (map, map_source);
+    wg_test_settle (1000);
+    wg_test_screenshot (window, "case-map-base", lang);
+    tiled = map_render_widget (inner);
+    /* A corner, away from the marker: the tile's green (or its darker line), not white. */
+    g_assert_true (map_pixel_near_in (tiled, 20, 20, 4, green, 12));
+    wg_case_map_set_base_map (map, NULL);
+    g_remove (path);
+    g_rmdir (dir);
+  }
 
   /* Dark. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);

@@ -16,9 +16,8 @@
 #include <locale.h>
 #include <X11/keysym.h>
 
-#include <sqlite3.h>
-
 #include "map-grids.h"
+#include "map-pixels.h"
 #include "wg-map-view.h"
 #include "wg-test-ui.h"
 #include "wg-mbtiles-source.h"
@@ -59,61 +58,6 @@ collect_rows (GtkWidget *root,
                                 adw_action_row_get_subtitle (ADW_ACTION_ROW (child)));
       collect_rows (child, out);
     }
-}
-
-/* An MBTiles file whose every tile over the township, zoom 8–13, is the same pale green PNG:
- * enough to see the base map under the grids through the custom data source. */
-static char *
-write_mbtiles (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "base.mbtiles", NULL);
-  g_autoptr(GBytes) pixels = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) png = NULL;
-  guchar *data = g_malloc (256 * 256 * 4);
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; i < 256 * 256; i++)
-    {
-      gboolean line = (i % 256) % 64 == 0 || (i / 256) % 64 == 0;
-
-      data[4 * i] = line ? 150 : 214;
-      data[4 * i + 1] = line ? 190 : 236;
-      data[4 * i + 2] = line ? 150 : 208;
-      data[4 * i + 3] = 255;
-    }
-  pixels = g_bytes_new_take (data, 256 * 256 * 4);
-  texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_R8G8B8A8, pixels, 256 * 4);
-  png = gdk_texture_save_to_png_bytes (texture);
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
-                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
-                                     "INSERT INTO metadata VALUES ('name', 'Test base map'), ('format', 'png'),"
-                                     " ('attribution', 'Test tiles'), ('minzoom', '0'), ('maxzoom', '18');",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
-  for (int z = 8; z <= 13; z++)
-    {
-      int x0, y0, x1, y1;
-
-      wg_mercator_tile_at (104.1, 25.1, z, &x0, &y0);
-      wg_mercator_tile_at (104.5, 24.7, z, &x1, &y1);
-      for (int x = x0; x <= x1; x++)
-        for (int y = y0; y <= y1; y++)
-          {
-            sqlite3_bind_int (stmt, 1, z);
-            sqlite3_bind_int (stmt, 2, x);
-            sqlite3_bind_int (stmt, 3, (1 << z) - 1 - y);
-            sqlite3_bind_blob (stmt, 4, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
-            g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-            sqlite3_reset (stmt);
-          }
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_steal_pointer (&path);
 }
 
 static void
@@ -239,7 +183,7 @@ test_view (void)
   /* An MBTiles base map under the grids. */
   {
     g_autofree char *dir = g_dir_make_tmp ("wangge-map-XXXXXX", NULL);
-    g_autofree char *path = write_mbtiles (dir);
+    g_autofree char *path = map_write_mbtiles (dir, (const guchar[]) { 214, 236, 208 }, 104.1, 25.1, 104.5, 24.7, 8, 13);
     g_autoptr(GFile) file = g_file_new_for_path (path);
     g_autoptr(GError) error = NULL;
     g_autoptr(WgMbtilesSource) source = wg_mbtiles_source_new (file, NULL, &error);
