@@ -215,15 +215,16 @@ wg_case_markers_add (GArray     *markers,
                      double      lat,
                      GDateTime  *now)
 {
-  WgCaseMarker marker = {
-    g_strdup (id), g_strdup (number), g_strdup (title), g_strdup (grid_id),
-    g_strdup (state), g_strdup (urgency), g_strdup (deadline), lon, lat,
-    wg_marker_group_for_state (state), wg_marker_attention_for (state, urgency, deadline, now),
-  };
+  WgCaseMarker marker;
 
   g_return_if_fail (markers != NULL);
   g_return_if_fail (id != NULL);
 
+  marker = (WgCaseMarker) {
+    g_strdup (id), g_strdup (number), g_strdup (title), g_strdup (grid_id),
+    g_strdup (state), g_strdup (urgency), g_strdup (deadline), lon, lat,
+    wg_marker_group_for_state (state), wg_marker_attention_for (state, urgency, deadline, now),
+  };
   g_array_append_val (markers, marker);
 }
 

@@ -64,6 +64,7 @@ struct _WgMapView
   GPtrArray           *people_rows;    /* rows added to people_group */
   AdwPreferencesGroup *open_cases_group;
   GPtrArray           *case_rows;      /* rows added to open_cases_group */
+  char                *case_rows_signature; /* what they show */
 
   /* Owned */
   WgGridLayer         *layer;
@@ -146,10 +147,7 @@ fill_cases (WgMapView *self)
   g_autoptr(GPtrArray) open = g_ptr_array_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char *grid_id = wg_map_grid_get_id (self->panel_grid);
-
-  for (guint i = 0; i < self->case_rows->len; i++)
-    adw_preferences_group_remove (self->open_cases_group, self->case_rows->pdata[i]);
-  g_ptr_array_set_size (self->case_rows, 0);
+  g_autoptr(GString) signature = g_string_new (grid_id);
 
   for (guint i = 0; self->markers != NULL && i < self->markers->len; i++)
     {
@@ -159,6 +157,26 @@ fill_cases (WgMapView *self)
         g_ptr_array_add (open, marker);
     }
   g_ptr_array_sort (open, compare_markers);
+
+  /* The cases reload at every change in the cache; rows only change with what they show, so
+   * a sync elsewhere in the township leaves the list (and the focus in it) alone. */
+  for (guint i = 0; i < open->len && i < MAX_CASE_ROWS; i++)
+    {
+      WgCaseMarker *marker = open->pdata[i];
+      g_autofree char *described = wg_case_marker_describe (marker, now);
+
+      g_string_append_printf (signature, "\n%s %d %s %s", marker->id, marker->attention, described,
+                              marker->title != NULL ? marker->title : "");
+    }
+  g_string_append_printf (signature, "\n%u", open->len);
+  if (g_strcmp0 (self->case_rows_signature, signature->str) == 0)
+    return;
+  g_free (self->case_rows_signature);
+  self->case_rows_signature = g_string_free (g_steal_pointer (&signature), FALSE);
+
+  for (guint i = 0; i < self->case_rows->len; i++)
+    adw_preferences_group_remove (self->open_cases_group, self->case_rows->pdata[i]);
+  g_ptr_array_set_size (self->case_rows, 0);
 
   for (guint i = 0; i < open->len && i < MAX_CASE_ROWS; i++)
     {
@@ -508,6 +526,7 @@ wg_map_view_dispose (GObject *object)
   g_clear_object (&self->panel_grid);
   g_clear_pointer (&self->people_rows, g_ptr_array_unref);
   g_clear_pointer (&self->case_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->case_rows_signature, g_free);
   if (self->fit_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick_id);
