@@ -29,6 +29,7 @@
 #include "wg-preferences-dialog.h"
 #include "wg-record-list.h"
 #include "wg-test-ui.h"
+#include "wg-tile-source.h"
 #include "wg-window.h"
 
 #define N_CASES "20000"
@@ -306,6 +307,7 @@ typedef struct
   SoupServer *server;
   char       *url;
   GPtrArray  *agents;
+  GPtrArray  *languages;
   GBytes     *png;
 } Tiles;
 
@@ -317,9 +319,12 @@ tiles_cb (SoupServer        *server,
           gpointer           data)
 {
   Tiles *tiles = data;
-  const char *agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent");
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *agent = soup_message_headers_get_one (headers, "User-Agent");
+  const char *language = soup_message_headers_get_one (headers, "Accept-Language");
 
   g_ptr_array_add (tiles->agents, g_strdup (agent != NULL ? agent : ""));
+  g_ptr_array_add (tiles->languages, g_strdup (language != NULL ? language : ""));
   soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
                                     g_bytes_get_data (tiles->png, NULL), g_bytes_get_size (tiles->png));
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -349,6 +354,7 @@ tiles_start (void)
   texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_R8G8B8A8, pixels, 256 * 4);
   tiles->png = gdk_texture_save_to_png_bytes (texture);
   tiles->agents = g_ptr_array_new_with_free_func (g_free);
+  tiles->languages = g_ptr_array_new_with_free_func (g_free);
   tiles->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (tiles->server, "/tiles", tiles_cb, tiles, NULL);
   g_assert_true (soup_server_listen_local (tiles->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -365,6 +371,7 @@ tiles_free (Tiles *tiles)
   soup_server_disconnect (tiles->server);
   g_clear_object (&tiles->server);
   g_ptr_array_unref (tiles->agents);
+  g_ptr_array_unref (tiles->languages);
   g_bytes_unref (tiles->png);
   g_free (tiles->url);
   g_free (tiles);
@@ -842,9 +849,26 @@ test_map_section (void)
 
     wg_map_view_show_all (view, FALSE);
     g_assert_true (wg_test_wait_for (tiles_requested, tiles, 10000));
-    for (guint i = 0; i < tiles->agents->len; i++)
-      g_assert_cmpstr (tiles->agents->pdata[i], ==, agent);
-    g_assert_nonnull (wg_map_view_get_base_map (view));
+    /* The signed-in session's own HTTP client: its user agent and its Accept-Language, and the
+     * tiles' source holds that very client. */
+    {
+      WgApi *api = wg_sync_get_api (wg_session_get_sync (wg_application_get_session (app)));
+      const char *languages = soup_session_get_accept_language (wg_api_get_session (api));
+      g_autoptr(ShumateDataSource) data = NULL;
+      g_autoptr(WgApi) used = NULL;
+
+      g_assert_nonnull (languages);
+      for (guint i = 0; i < tiles->agents->len; i++)
+        {
+          g_assert_cmpstr (tiles->agents->pdata[i], ==, agent);
+          g_assert_cmpstr (tiles->languages->pdata[i], ==, languages);
+        }
+      g_assert_nonnull (wg_map_view_get_base_map (view));
+      g_object_get (wg_map_view_get_base_map (view), "data-source", &data, NULL);
+      g_assert_true (WG_IS_TILE_SOURCE (data));
+      g_object_get (data, "api", &used, NULL);
+      g_assert_true (used == api);
+    }
     wg_test_settle (1000);
     wg_test_screenshot (GTK_WIDGET (window), "map-ui-base-map", lang);
 

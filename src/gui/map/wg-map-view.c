@@ -379,12 +379,44 @@ activate_case (WgMapView  *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "app.show-case", "s", id);
 }
 
+typedef struct
+{
+  WgMapView *view;
+  char      *id;
+} Activation;
+
+static void
+activation_free (gpointer data)
+{
+  Activation *activation = data;
+
+  g_object_unref (activation->view);
+  g_free (activation->id);
+  g_free (activation);
+}
+
+static gboolean
+activate_case_idle_cb (gpointer data)
+{
+  Activation *activation = data;
+
+  activate_case (activation->view, activation->id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opening the case hides the map (Dispatch takes its place). Done from the click's release,
+ * the map's own drag gesture was left half way, and libshumate then asked an unrealised
+ * widget for its frame clock when the window closed: open it once the click is over. */
 static void
 case_activated_cb (WgMapView   *self,
                    const char  *id,
                    WgCaseLayer *layer)
 {
-  activate_case (self, id);
+  Activation *activation = g_new0 (Activation, 1);
+
+  activation->view = g_object_ref (self);
+  activation->id = g_strdup (id);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, activate_case_idle_cb, activation, activation_free);
 }
 
 /* A cluster zooms in to its cases, at least one level, so each click splits it further. */
