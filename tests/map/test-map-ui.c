@@ -1,7 +1,7 @@
 /* test-map-ui.c — the Map section of the real application on the demo township
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `wangge-server demo` makes Majie town with 20,000 cases (about 2,500 of them open), a real
+ * `wangge-server demo` makes Majie town with 20,000 cases (about 4,800 of them open), a real
  * wangge-server serves it on loopback, and the application signs in as the dispatcher through
  * its sign-in page and syncs it all. Then, with real clicks and keys (XTest):
  *   - the map shows the 903 grids and every open case, counted against the server;
