@@ -804,6 +804,28 @@ wg_api_get_session (WgApi *self)
   return self->session;
 }
 
+/* A GET of @url on another server, such as the base map's tile server, to send with
+ * wg_api_get_session (): the session's user agent and the office CA apply as they do for the
+ * Wangge server, but the sign-in token is never sent. NULL when @url is not an absolute
+ * http or https address. */
+SoupMessage *
+wg_api_new_external_get (WgApi      *self,
+                         const char *url)
+{
+  SoupMessage *message;
+
+  g_return_val_if_fail (WG_IS_API (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    return NULL;
+  message = soup_message_new (SOUP_METHOD_GET, url);
+  if (message == NULL)
+    return NULL;
+  g_signal_connect_object (message, "accept-certificate", G_CALLBACK (accept_certificate_cb), self, 0);
+  return message;
+}
+
 /* The role of the account signed in with this client ("dispatcher", …), from the sign-in
  * reply; NULL when it came from a saved token. */
 const char *

@@ -41,6 +41,8 @@ gboolean     wg_api_set_ca_file          (WgApi                *self,
 void         wg_api_set_timeout          (WgApi                *self,
                                           guint                 seconds);
 SoupSession *wg_api_get_session          (WgApi                *self);
+SoupMessage *wg_api_new_external_get     (WgApi                *self,
+                                          const char           *url);
 
 /* A request: method, path below the base URL (with query), optional JSON body and headers.
  * The reply is the parsed JSON object; errors carry the server's message when it sent one. */

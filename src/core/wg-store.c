@@ -1702,6 +1702,59 @@ wg_store_case_counts_by_grid (WgStore    *self,
   return g_steal_pointer (&counts);
 }
 
+/* Every case matching @where (SQL over the cases table written in code; @param is bound as
+ * ?2) with its location, for the map's markers. The location is read from the stored body:
+ * the map needs it for the few thousand open cases, not as an indexed column. */
+gboolean
+wg_store_foreach_case_point (WgStore          *self,
+                             const char       *where,
+                             const char       *param,
+                             WgCasePointFunc   func,
+                             gpointer          user_data,
+                             GError          **error)
+{
+  g_autofree char *sql = NULL;
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  sql = filtered_sql ("id, number, title, coalesce (local_state, state), urgency, deadline, grid_id,"
+                      " json_extract (body, '$.location.coordinates[0]'),"
+                      " json_extract (body, '$.location.coordinates[1]')",
+                      "cases", where, NULL);
+  if ((conn = get_reader (self, error)) == NULL ||
+      (stmt = prepare_filtered (conn, sql, "cases", param, error)) == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WgCasePoint point = {
+        (const char *) sqlite3_column_text (stmt, 0),
+        (const char *) sqlite3_column_text (stmt, 1),
+        (const char *) sqlite3_column_text (stmt, 2),
+        (const char *) sqlite3_column_text (stmt, 3),
+        (const char *) sqlite3_column_text (stmt, 4),
+        (const char *) sqlite3_column_text (stmt, 5),
+        (const char *) sqlite3_column_text (stmt, 6),
+        NAN, NAN,
+      };
+
+      if (sqlite3_column_type (stmt, 7) != SQLITE_NULL && sqlite3_column_type (stmt, 8) != SQLITE_NULL)
+        {
+          point.lon = sqlite3_column_double (stmt, 7);
+          point.lat = sqlite3_column_double (stmt, 8);
+        }
+      func (&point, user_data);
+    }
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, conn->db, DOING_READ);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
 /* Open cases per assignee id: how loaded each team, village, grid or person is, shown where
  * a dispatcher chooses whom to send a case to. */
 GHashTable *

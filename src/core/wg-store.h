@@ -172,6 +172,31 @@ gboolean      wg_store_read_row        (WgStore             *self,
 GHashTable   *wg_store_case_counts_by_grid (WgStore         *self,
                                         GDateTime           *now,
                                         GError             **error);
+
+/* A case as the map places it; the strings live only for the callback. lon and lat are NAN
+ * when the case has no location. */
+typedef struct
+{
+  const char *id;
+  const char *number;
+  const char *title;
+  const char *state;        /* as the dispatcher sees it: the optimistic one while an action waits */
+  const char *urgency;
+  const char *deadline;
+  const char *grid_id;
+  double      lon;
+  double      lat;
+} WgCasePoint;
+
+typedef void (*WgCasePointFunc) (const WgCasePoint *point,
+                                 gpointer           user_data);
+
+gboolean      wg_store_foreach_case_point (WgStore       *self,
+                                        const char          *where,
+                                        const char          *param,
+                                        WgCasePointFunc      func,
+                                        gpointer             user_data,
+                                        GError             **error);
 GHashTable   *wg_store_open_load       (WgStore             *self,
                                         GError             **error);
 GPtrArray    *wg_store_list_records    (WgStore             *self,

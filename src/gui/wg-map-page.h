@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "wg-map-view.h"
 #include "wg-store.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WgMapPage, wg_map_page, WG, MAP_PAGE, AdwBin)
 
-void wg_map_page_set_store (WgMapPage *self,
-                            WgStore   *store);
+void              wg_map_page_set_store    (WgMapPage *self,
+                                            WgStore   *store);
+GListModel       *wg_map_page_get_grids    (WgMapPage *self);
+ShumateMapSource *wg_map_page_get_base_map (WgMapPage *self);
+WgMapView        *wg_map_page_get_view     (WgMapPage *self);
 
 G_END_DECLS

@@ -200,3 +200,43 @@ map_grids_new (const MapGridsSpec *spec)
   g_rand_free (rand);
   return g_steal_pointer (&store);
 }
+
+/* @n_cases open cases scattered over the grids, in the states, urgencies and deadlines of a
+ * busy township: most being handled, a few urgent, some overdue. Ids are "case-N". */
+void
+map_grids_add_cases (const MapGridsSpec *spec,
+                     GArray             *markers,
+                     guint               n_cases,
+                     guint               seed,
+                     GDateTime          *now)
+{
+  static const char * const states[] = {
+    "reported", "reported", "accepted", "dispatched", "dispatched", "claimed",
+    "in_progress", "in_progress", "in_progress", "resolved", "verified", "escalated",
+  };
+  static const char * const urgencies[] = {
+    "urgent", "high", "high", "normal", "normal", "normal", "normal", "normal", "normal", "low",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+
+  for (guint i = 0; i < n_cases; i++)
+    {
+      guint row = g_rand_int_range (rand, 0, spec->rows);
+      guint col = g_rand_int_range (rand, 0, spec->cols);
+      g_autofree char *id = g_strdup_printf ("case-%u", i);
+      g_autofree char *number = g_strdup_printf ("2026-%06u", i + 1);
+      g_autofree char *title = g_strdup_printf ("Case %u", i + 1);
+      g_autofree char *grid = map_grids_id (row, col, spec);
+      g_autoptr(GDateTime) due = g_date_time_add_hours (now, g_rand_int_range (rand, -48, 24 * 7));
+      g_autofree char *deadline = g_date_time_format_iso8601 (due);
+      double lon, lat;
+
+      map_grids_cell_point (spec, row, col, &lon, &lat);
+      lon += spec->cell_deg * g_rand_double_range (rand, -0.15, 0.15);
+      lat += spec->cell_deg * 0.9 * g_rand_double_range (rand, -0.15, 0.15);
+      wg_case_markers_add (markers, id, number, title, grid,
+                           states[g_rand_int_range (rand, 0, G_N_ELEMENTS (states))],
+                           urgencies[g_rand_int_range (rand, 0, G_N_ELEMENTS (urgencies))],
+                           deadline, lon, lat, now);
+    }
+}

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "wg-case-marker.h"
 #include "wg-map-grid.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,10 @@ void        map_grids_cell_point (const MapGridsSpec *spec,
                                   guint               col,
                                   double             *out_lon,
                                   double             *out_lat);
+void        map_grids_add_cases  (const MapGridsSpec *spec,
+                                  GArray             *markers,
+                                  guint               n_cases,
+                                  guint               seed,
+                                  GDateTime          *now);
 
 G_END_DECLS

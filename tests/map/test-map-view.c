@@ -12,12 +12,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <locale.h>
 #include <X11/keysym.h>
 
-#include <sqlite3.h>
-
 #include "map-grids.h"
+#include "map-pixels.h"
 #include "wg-map-view.h"
 #include "wg-test-ui.h"
 #include "wg-mbtiles-source.h"
@@ -58,61 +58,6 @@ collect_rows (GtkWidget *root,
                                 adw_action_row_get_subtitle (ADW_ACTION_ROW (child)));
       collect_rows (child, out);
     }
-}
-
-/* An MBTiles file whose every tile over the township, zoom 8–13, is the same pale green PNG:
- * enough to see the base map under the grids through the custom data source. */
-static char *
-write_mbtiles (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "base.mbtiles", NULL);
-  g_autoptr(GBytes) pixels = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) png = NULL;
-  guchar *data = g_malloc (256 * 256 * 4);
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; i < 256 * 256; i++)
-    {
-      gboolean line = (i % 256) % 64 == 0 || (i / 256) % 64 == 0;
-
-      data[4 * i] = line ? 150 : 214;
-      data[4 * i + 1] = line ? 190 : 236;
-      data[4 * i + 2] = line ? 150 : 208;
-      data[4 * i + 3] = 255;
-    }
-  pixels = g_bytes_new_take (data, 256 * 256 * 4);
-  texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_R8G8B8A8, pixels, 256 * 4);
-  png = gdk_texture_save_to_png_bytes (texture);
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
-                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
-                                     "INSERT INTO metadata VALUES ('name', 'Test base map'), ('format', 'png'),"
-                                     " ('attribution', 'Test tiles'), ('minzoom', '0'), ('maxzoom', '18');",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
-  for (int z = 8; z <= 13; z++)
-    {
-      int x0, y0, x1, y1;
-
-      wg_mercator_tile_at (104.1, 25.1, z, &x0, &y0);
-      wg_mercator_tile_at (104.5, 24.7, z, &x1, &y1);
-      for (int x = x0; x <= x1; x++)
-        for (int y = y0; y <= y1; y++)
-          {
-            sqlite3_bind_int (stmt, 1, z);
-            sqlite3_bind_int (stmt, 2, x);
-            sqlite3_bind_int (stmt, 3, (1 << z) - 1 - y);
-            sqlite3_bind_blob (stmt, 4, g_bytes_get_data (png, NULL), g_bytes_get_size (png), SQLITE_STATIC);
-            g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-            sqlite3_reset (stmt);
-          }
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_steal_pointer (&path);
 }
 
 static void
@@ -238,7 +183,7 @@ test_view (void)
   /* An MBTiles base map under the grids. */
   {
     g_autofree char *dir = g_dir_make_tmp ("wangge-map-XXXXXX", NULL);
-    g_autofree char *path = write_mbtiles (dir);
+    g_autofree char *path = map_write_mbtiles (dir, (const guchar[]) { 214, 236, 208 }, 104.1, 25.1, 104.5, 24.7, 8, 13);
     g_autoptr(GFile) file = g_file_new_for_path (path);
     g_autoptr(GError) error = NULL;
     g_autoptr(WgMbtilesSource) source = wg_mbtiles_source_new (file, NULL, &error);
@@ -267,6 +212,199 @@ test_view (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+show_case_cb (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       data)
+{
+  char **out = data;
+
+  g_free (*out);
+  *out = g_variant_dup_string (parameter, NULL);
+}
+
+static gboolean
+markers_drawn (gpointer data)
+{
+  return _wg_case_layer_get_n_drawn (data) > 0;
+}
+
+typedef struct
+{
+  ShumateViewport *viewport;
+  double           zoom;
+} ZoomWait;
+
+static gboolean
+zoom_above (gpointer data)
+{
+  ZoomWait *wait = data;
+
+  return shumate_viewport_get_zoom_level (wait->viewport) >= wait->zoom;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        return child;
+      if ((found = find_named (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Cases on the map: clustered at the township's scale with every case counted once, a cluster
+ * zooms in when clicked, a single case opens in Dispatch ("app.show-case"), and the grid's
+ * panel lists its open cases as links that do the same. */
+static void
+test_markers (void)
+{
+  g_autoptr(GListStore) grids = map_grids_new (&township);
+  g_autoptr(GArray) markers = wg_case_markers_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) show_case = g_simple_action_new ("show-case", G_VARIANT_TYPE_STRING);
+  g_autofree char *shown = NULL;
+  g_autofree char *activated = NULL;
+  g_autofree char *target_grid = map_grids_id (20, 5, &township);
+  GtkWidget *window;
+  WgMapView *view;
+  WgCaseLayer *layer;
+  ShumateViewport *viewport;
+  double target_lon, target_lat, x, y;
+  guint total = 0, biggest = 0, biggest_count = 0, n_placed = 0;
+  const char *id = NULL;
+
+  /* 3,000 open cases, and one alone in the grid at row 20, column 5. */
+  map_grids_add_cases (&township, markers, 3000, 5, now);
+  for (guint i = 0; i < markers->len; )
+    if (g_strcmp0 (g_array_index (markers, WgCaseMarker, i).grid_id, target_grid) == 0)
+      g_array_remove_index (markers, i);
+    else
+      i++;
+  map_grids_cell_point (&township, 20, 5, &target_lon, &target_lat);
+  wg_case_markers_add (markers, "target", "2026-100000", "楼顶漏水", target_grid, "dispatched", "urgent",
+                       NULL, target_lon, target_lat, now);
+  /* One without a location: listed, not drawn. */
+  wg_case_markers_add (markers, "nowhere", "2026-100001", "无位置", target_grid, "reported", "normal",
+                       NULL, NAN, NAN, now);
+  n_placed = markers->len - 1;
+
+  g_signal_connect (show_case, "activate", G_CALLBACK (show_case_cb), &shown);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (show_case));
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = gtk_window_new ();
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  view = WG_MAP_VIEW (wg_map_view_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  wg_map_view_set_grids (view, G_LIST_MODEL (grids));
+  wg_map_view_set_case_markers (view, markers);
+  g_signal_connect (view, "case-activated", G_CALLBACK (grid_activated_cb), &activated);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wg_test_wait_for (is_drawn, window, 5000));
+  wg_test_focus_window (window);
+
+  layer = wg_map_view_get_case_layer (view);
+  viewport = shumate_map_get_viewport (wg_map_view_get_map (view));
+  g_assert_cmpint (wg_map_view_get_cases (view), ==, WG_MAP_CASES_OPEN);
+  g_assert_true (wg_test_wait_for (markers_drawn, layer, 5000));
+  g_assert_true (wg_test_wait_for (layer_complete, wg_map_view_get_grid_layer (view), 5000));
+  wg_test_settle (300);
+  wg_test_screenshot (window, "map-markers", lang);
+
+  /* The whole township in view: clusters, every placed case in exactly one of them. */
+  for (guint i = 0; i < _wg_case_layer_get_n_drawn (layer); i++)
+    {
+      guint count;
+
+      _wg_case_layer_get_drawn (layer, i, &x, &y, &count);
+      total += count;
+      if (count > biggest_count)
+        biggest_count = count, biggest = i;
+    }
+  g_test_message ("%u clusters and markers drawn, the biggest of %u", _wg_case_layer_get_n_drawn (layer), biggest_count);
+  g_assert_cmpuint (total, ==, n_placed);
+  g_assert_cmpuint (biggest_count, >, 1);
+  g_assert_cmpuint (_wg_case_layer_get_n_drawn (layer), <, n_placed / 4);
+
+  /* A click on a cluster zooms in on it, at least a level. */
+  {
+    ZoomWait wanted = { viewport, floor (shumate_viewport_get_zoom_level (viewport)) + 1 };
+
+    _wg_case_layer_get_drawn (layer, biggest, &x, &y, &biggest_count);
+    g_assert_cmpuint (wg_case_layer_item_at (layer, x, y, NULL, NULL), ==, biggest_count);
+    wg_test_click_at (GTK_WIDGET (layer), x, y);
+    g_assert_true (wg_test_wait_for (zoom_above, &wanted, 5000));
+    g_assert_null (shown);
+  }
+
+  /* Close in, every case stands alone: the target, clicked, opens in Dispatch. */
+  shumate_viewport_set_zoom_level (viewport, 17.5);
+  shumate_map_center_on (wg_map_view_get_map (view), target_lat, target_lon);
+  wg_test_settle (300);
+  g_assert_true (wg_test_wait_for (markers_drawn, layer, 5000));
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (layer), target_lat, target_lon, &x, &y);
+  g_assert_cmpuint (wg_case_layer_item_at (layer, x, y, &id, NULL), ==, 1);
+  g_assert_cmpstr (id, ==, "target");
+  g_assert_true (wg_test_wait_for (layer_complete, wg_map_view_get_grid_layer (view), 5000));
+  wg_test_settle (200);
+  wg_test_screenshot (window, "map-markers-street", lang);
+  wg_test_click_at (GTK_WIDGET (layer), x, y);
+  g_assert_true (wg_test_wait_for (string_set, &shown, 3000));
+  g_assert_cmpstr (shown, ==, "target");
+  g_assert_cmpstr (activated, ==, "target");
+  /* The click was the case's, not the grid's under it. */
+  g_assert_null (wg_map_view_get_selected_grid (view));
+
+  /* The grid's panel lists its open cases as links, the urgent one first. */
+  g_clear_pointer (&shown, g_free);
+  g_assert_true (wg_map_view_select_grid (view, target_grid, FALSE));
+  wg_test_settle (300);
+  {
+    GtkWidget *group = find_named (GTK_WIDGET (view), "open-cases");
+    GtkWidget *row = find_named (GTK_WIDGET (view), "target");
+    GtkWidget *other = find_named (GTK_WIDGET (view), "nowhere");
+
+    g_assert_nonnull (group);
+    g_assert_true (gtk_widget_get_visible (group));
+    g_assert_nonnull (row);
+    g_assert_nonnull (other);
+    g_assert_true (gtk_widget_get_prev_sibling (other) == row);
+    /* Focus scrolls the panel to the row, as Tab would. */
+    gtk_widget_grab_focus (row);
+    wg_test_settle (300);
+    wg_test_screenshot (window, "map-markers-panel", lang);
+    wg_test_click_widget (row);
+    g_assert_true (wg_test_wait_for (string_set, &shown, 3000));
+    g_assert_cmpstr (shown, ==, "target");
+  }
+
+  /* Dark, then no markers at all. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  wg_map_view_show_all (view, FALSE);
+  wg_test_settle (300);
+  g_assert_true (wg_test_wait_for (layer_complete, wg_map_view_get_grid_layer (view), 5000));
+  wg_test_settle (200);
+  wg_test_screenshot (window, "map-markers-dark", lang);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  wg_map_view_set_cases (view, WG_MAP_CASES_NONE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (layer)));
+  wg_map_view_set_cases (view, WG_MAP_CASES_OPEN);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (layer)));
+  wg_map_view_set_case_markers (view, NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +420,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/map/view", test_view);
+  g_test_add_func ("/map/markers", test_markers);
 
   return g_test_run ();
 }

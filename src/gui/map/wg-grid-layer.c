@@ -114,6 +114,7 @@ struct _WgGridLayer
   guint            n_pending;
   gboolean         dark;
   GdkRGBA          text_colour;
+  double           fill_opacity;
 };
 
 G_DEFINE_FINAL_TYPE (WgGridLayer, wg_grid_layer, SHUMATE_TYPE_LAYER)
@@ -775,6 +776,7 @@ record_tile (WgGridLayer   *self,
       path = gsk_path_builder_free_to_path (g_steal_pointer (&fills[k]));
       wg_map_metric_class_colour (self->metric, k, self->dark, &colour);
       colour_to_rgba (&colour, &rgba);
+      rgba.alpha *= self->fill_opacity;
       gtk_snapshot_append_fill (snapshot, path, GSK_FILL_RULE_EVEN_ODD, &rgba);
     }
 
@@ -1482,6 +1484,7 @@ wg_grid_layer_init (WgGridLayer *self)
   self->metric = WG_MAP_METRIC_OPEN_CASES;
   self->draw_level = -1;
   self->budget_us = DEFAULT_BUDGET_US;
+  self->fill_opacity = 1.0;
   self->index_dirty = self->edges_dirty = TRUE;
   self->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   gtk_widget_get_color (GTK_WIDGET (self), &self->text_colour);
@@ -1727,6 +1730,29 @@ wg_grid_layer_get_grid_extent (WgGridLayer   *self,
     *out_box = entry->box;
   else
     wg_mercator_box_init_empty (out_box);
+}
+
+double
+wg_grid_layer_get_fill_opacity (WgGridLayer *self)
+{
+  g_return_val_if_fail (WG_IS_GRID_LAYER (self), 1.0);
+
+  return self->fill_opacity;
+}
+
+/* How much of the metric's colour the fills keep: lower over a base map, so its streets and
+ * names show through the grids. */
+void
+wg_grid_layer_set_fill_opacity (WgGridLayer *self,
+                                double       opacity)
+{
+  g_return_if_fail (WG_IS_GRID_LAYER (self));
+
+  opacity = CLAMP (opacity, 0.0, 1.0);
+  if (self->fill_opacity == opacity)
+    return;
+  self->fill_opacity = opacity;
+  invalidate_all (self);
 }
 
 void

@@ -36,6 +36,9 @@ gboolean     wg_grid_layer_get_extent         (WgGridLayer     *self,
 void         wg_grid_layer_get_grid_extent    (WgGridLayer     *self,
                                                WgMapGrid       *grid,
                                                WgMercatorBox   *out_box);
+double       wg_grid_layer_get_fill_opacity   (WgGridLayer     *self);
+void         wg_grid_layer_set_fill_opacity   (WgGridLayer     *self,
+                                               double           opacity);
 
 /* For the benchmark and the tests: how long a frame may spend drawing tiles not yet cached
  * (0 = draw them all at once), dropping the cache, and how many tiles the last frame left

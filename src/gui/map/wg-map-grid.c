@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "wg-map-grid.h"
 
 struct _WgMapGrid
@@ -22,6 +24,10 @@ struct _WgMapGrid
   char           *name;
   char           *village_id;
   char           *village_name;
+  char           *group_names;
+  char           *party_branch;
+  GStrv           institutions;  /* "name", for the side panel */
+  int             population;    /* -1: not known */
   WgPolygon      *boundary;
   WgMapGridStats  stats;
   GStrv           people;   /* "name · role · phone", for the side panel */
@@ -36,6 +42,10 @@ enum {
   PROP_NAME,
   PROP_VILLAGE_ID,
   PROP_VILLAGE_NAME,
+  PROP_GROUP_NAMES,
+  PROP_POPULATION,
+  PROP_INSTITUTIONS,
+  PROP_PARTY_BRANCH,
   PROP_PEOPLE,
   PROP_BOUNDARY,
   PROP_HOUSEHOLDS,
@@ -103,6 +113,9 @@ wg_map_grid_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->village_id, g_free);
   g_clear_pointer (&self->village_name, g_free);
+  g_clear_pointer (&self->group_names, g_free);
+  g_clear_pointer (&self->party_branch, g_free);
+  g_clear_pointer (&self->institutions, g_strfreev);
   g_clear_pointer (&self->boundary, wg_polygon_unref);
   g_clear_pointer (&self->people, g_strfreev);
 
@@ -137,6 +150,22 @@ wg_map_grid_get_property (GObject    *object,
 
     case PROP_VILLAGE_NAME:
       g_value_set_string (value, self->village_name);
+      break;
+
+    case PROP_GROUP_NAMES:
+      g_value_set_string (value, self->group_names);
+      break;
+
+    case PROP_POPULATION:
+      g_value_set_int (value, self->population);
+      break;
+
+    case PROP_INSTITUTIONS:
+      g_value_set_boxed (value, self->institutions);
+      break;
+
+    case PROP_PARTY_BRANCH:
+      g_value_set_string (value, self->party_branch);
       break;
 
     case PROP_PEOPLE:
@@ -192,6 +221,18 @@ wg_map_grid_set_property (GObject      *object,
       wg_map_grid_set_village_name (self, g_value_get_string (value));
       break;
 
+    case PROP_GROUP_NAMES:
+      wg_map_grid_set_group_names (self, g_value_get_string (value));
+      break;
+
+    case PROP_POPULATION:
+      wg_map_grid_set_population (self, g_value_get_int (value));
+      break;
+
+    case PROP_PARTY_BRANCH:
+      wg_map_grid_set_party_branch (self, g_value_get_string (value));
+      break;
+
     case PROP_BOUNDARY:
       wg_map_grid_set_boundary (self, g_value_get_boxed (value));
       break;
@@ -238,6 +279,18 @@ wg_map_grid_class_init (WgMapGridClass *klass)
   properties[PROP_VILLAGE_NAME] =
     g_param_spec_string ("village-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_GROUP_NAMES] =
+    g_param_spec_string ("group-names", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_POPULATION] =
+    g_param_spec_int ("population", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INSTITUTIONS] =
+    g_param_spec_boxed ("institutions", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PARTY_BRANCH] =
+    g_param_spec_string ("party-branch", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PEOPLE] =
     g_param_spec_boxed ("people", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -257,6 +310,7 @@ static void
 wg_map_grid_init (WgMapGrid *self)
 {
   self->stats = WG_MAP_GRID_STATS_UNKNOWN;
+  self->population = -1;
 }
 
 WgMapGrid *
@@ -353,6 +407,92 @@ wg_map_grid_set_village_name (WgMapGrid  *self,
   set_string (self, &self->village_name, village_name, PROP_VILLAGE_NAME);
 }
 
+/* The villager groups the grid lies in, as the panel shows them ("松毛组、新村组"). */
+const char *
+wg_map_grid_get_group_names (WgMapGrid *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), NULL);
+
+  return self->group_names;
+}
+
+void
+wg_map_grid_set_group_names (WgMapGrid  *self,
+                             const char *group_names)
+{
+  g_return_if_fail (WG_IS_MAP_GRID (self));
+
+  set_string (self, &self->group_names, group_names, PROP_GROUP_NAMES);
+}
+
+int
+wg_map_grid_get_population (WgMapGrid *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), -1);
+
+  return self->population;
+}
+
+void
+wg_map_grid_set_population (WgMapGrid *self,
+                            int        population)
+{
+  g_return_if_fail (WG_IS_MAP_GRID (self));
+
+  population = MAX (population, -1);
+  if (self->population == population)
+    return;
+  self->population = population;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POPULATION]);
+}
+
+/**
+ * wg_map_grid_get_institutions:
+ *
+ * Returns: (transfer none) (nullable): the institutions in the grid (机关、学校、医院…), one each
+ */
+const char * const *
+wg_map_grid_get_institutions (WgMapGrid *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), NULL);
+
+  return (const char * const *) self->institutions;
+}
+
+void
+wg_map_grid_set_institutions (WgMapGrid          *self,
+                              const char * const *institutions)
+{
+  g_return_if_fail (WG_IS_MAP_GRID (self));
+
+  if (self->institutions == NULL && institutions == NULL)
+    return;
+  if (self->institutions != NULL && institutions != NULL &&
+      g_strv_equal ((const char * const *) self->institutions, institutions))
+    return;
+  g_strfreev (self->institutions);
+  self->institutions = g_strdupv ((char **) institutions);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTITUTIONS]);
+}
+
+/* The grid's party branch (网格党支部). */
+const char *
+wg_map_grid_get_party_branch (WgMapGrid *self)
+{
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), NULL);
+
+  return self->party_branch;
+}
+
+void
+wg_map_grid_set_party_branch (WgMapGrid  *self,
+                              const char *party_branch)
+{
+  g_return_if_fail (WG_IS_MAP_GRID (self));
+
+  set_string (self, &self->party_branch, party_branch, PROP_PARTY_BRANCH);
+}
+
 /**
  * wg_map_grid_get_boundary:
  *
@@ -364,6 +504,64 @@ wg_map_grid_get_boundary (WgMapGrid *self)
   g_return_val_if_fail (WG_IS_MAP_GRID (self), NULL);
 
   return self->boundary;
+}
+
+/* A point inside the grid, where the map puts a case that has no location of its own: the
+ * outline's area centroid, or the middle of its box, or failing both (a crescent) a point
+ * just inside the first vertex. FALSE when the grid has no boundary. */
+gboolean
+wg_map_grid_get_inner_point (WgMapGrid *self,
+                             double    *out_lon,
+                             double    *out_lat)
+{
+  const double *p;
+  guint n;
+  double area = 0, cx = 0, cy = 0;
+  WgBBox bbox;
+
+  g_return_val_if_fail (WG_IS_MAP_GRID (self), FALSE);
+  g_return_val_if_fail (out_lon != NULL && out_lat != NULL, FALSE);
+
+  if (self->boundary == NULL || (p = wg_polygon_get_ring (self->boundary, 0, &n)) == NULL || n < 3)
+    return FALSE;
+
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      double x0 = p[2 * i] - p[0], y0 = p[2 * i + 1] - p[1];
+      double x1 = p[2 * i + 2] - p[0], y1 = p[2 * i + 3] - p[1];
+      double cross = x0 * y1 - x1 * y0;
+
+      area += cross;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+  if (fabs (area) > 1e-18)
+    {
+      *out_lon = cx / (3 * area) + p[0];
+      *out_lat = cy / (3 * area) + p[1];
+      if (wg_polygon_contains (self->boundary, *out_lon, *out_lat))
+        return TRUE;
+    }
+
+  wg_polygon_get_bbox (self->boundary, &bbox);
+  *out_lon = (bbox.min_lon + bbox.max_lon) / 2;
+  *out_lat = (bbox.min_lat + bbox.max_lat) / 2;
+  if (wg_polygon_contains (self->boundary, *out_lon, *out_lat))
+    return TRUE;
+
+  for (int step = 1; step < 64; step++)
+    {
+      double mid_lon = (bbox.min_lon + bbox.max_lon) / 2, mid_lat = (bbox.min_lat + bbox.max_lat) / 2;
+      double t = step / 64.0;
+
+      *out_lon = p[0] + (mid_lon - p[0]) * t;
+      *out_lat = p[1] + (mid_lat - p[1]) * t;
+      if (wg_polygon_contains (self->boundary, *out_lon, *out_lat))
+        return TRUE;
+    }
+  *out_lon = p[0];
+  *out_lat = p[1];
+  return TRUE;
 }
 
 void

@@ -32,10 +32,25 @@ void             wg_map_grid_set_village_id    (WgMapGrid            *self,
 const char      *wg_map_grid_get_village_name  (WgMapGrid            *self);
 void             wg_map_grid_set_village_name  (WgMapGrid            *self,
                                                 const char           *village_name);
+const char      *wg_map_grid_get_group_names   (WgMapGrid            *self);
+void             wg_map_grid_set_group_names   (WgMapGrid            *self,
+                                                const char           *group_names);
+int              wg_map_grid_get_population    (WgMapGrid            *self);
+void             wg_map_grid_set_population    (WgMapGrid            *self,
+                                                int                   population);
+const char * const *wg_map_grid_get_institutions (WgMapGrid          *self);
+void             wg_map_grid_set_institutions  (WgMapGrid            *self,
+                                                const char * const   *institutions);
+const char      *wg_map_grid_get_party_branch  (WgMapGrid            *self);
+void             wg_map_grid_set_party_branch  (WgMapGrid            *self,
+                                                const char           *party_branch);
 const char * const *wg_map_grid_get_people    (WgMapGrid            *self);
 void             wg_map_grid_set_people        (WgMapGrid            *self,
                                                 const char * const   *people);
 WgPolygon       *wg_map_grid_get_boundary      (WgMapGrid            *self);
+gboolean         wg_map_grid_get_inner_point   (WgMapGrid            *self,
+                                                double               *out_lon,
+                                                double               *out_lat);
 void             wg_map_grid_set_boundary      (WgMapGrid            *self,
                                                 WgPolygon            *boundary);
 void             wg_map_grid_get_stats         (WgMapGrid            *self,

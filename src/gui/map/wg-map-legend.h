@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "wg-case-marker.h"
 #include "wg-map-metric.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,8 @@ GtkWidget   *wg_map_legend_new        (void);
 WgMapMetric  wg_map_legend_get_metric (WgMapLegend *self);
 void         wg_map_legend_set_metric (WgMapLegend *self,
                                        WgMapMetric  metric);
+WgMapCases   wg_map_legend_get_cases  (WgMapLegend *self);
+void         wg_map_legend_set_cases  (WgMapLegend *self,
+                                       WgMapCases   cases);
 
 G_END_DECLS

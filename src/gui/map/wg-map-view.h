@@ -6,6 +6,8 @@
 #include <adwaita.h>
 #include <shumate/shumate.h>
 
+#include "wg-case-layer.h"
+#include "wg-case-marker.h"
 #include "wg-grid-layer.h"
 #include "wg-map-grid.h"
 #include "wg-map-metric.h"
@@ -33,11 +35,24 @@ void         wg_map_view_show_all           (WgMapView        *self,
                                              gboolean          animate);
 void         wg_map_view_set_base_map       (WgMapView        *self,
                                              ShumateMapSource *source);
+void         wg_map_view_set_base_map_full  (WgMapView        *self,
+                                             ShumateMapSource *source,
+                                             ShumateMapSource *overlay);
 void         wg_map_view_set_base_map_url   (WgMapView        *self,
                                              const char       *url_template,
                                              const char       *attribution,
                                              guint             max_zoom);
 ShumateMapSource *wg_map_view_get_base_map  (WgMapView        *self);
+ShumateMapSource *wg_map_view_get_overlay_map (WgMapView      *self);
+void         wg_map_view_set_base_map_problem (WgMapView      *self,
+                                               const char     *message);
+WgMapCases   wg_map_view_get_cases          (WgMapView        *self);
+void         wg_map_view_set_cases          (WgMapView        *self,
+                                             WgMapCases        cases);
+GArray      *wg_map_view_get_case_markers   (WgMapView        *self);
+void         wg_map_view_set_case_markers   (WgMapView        *self,
+                                             GArray           *markers);
+WgCaseLayer *wg_map_view_get_case_layer     (WgMapView        *self);
 ShumateMap  *wg_map_view_get_map            (WgMapView        *self);
 WgGridLayer *wg_map_view_get_grid_layer     (WgMapView        *self);
 
