@@ -150,6 +150,7 @@ build_grids (WgStore  *store,
       JsonNode *boundary = json_object_get_member (record, "boundary");
       g_autoptr(WgPolygon) polygon = NULL;
       WgMapGridStats stats = WG_MAP_GRID_STATS_UNKNOWN;
+      JsonNode *groups = json_object_get_member (record, "group_ids");
       const char *village = member (record, "village_id");
       WgMapGrid *grid;
 

@@ -457,7 +457,7 @@ legal_actions_text (WgCaseState state,
   t = wg_case_machine_get_table (&n);
   for (guint i = 0; i < n; i++)
     if (t[i].from == state && (t[i].roles & role))
-      g_string_append_printf (s, "%s%s", s->len ? C_("list separator", ", ") : "", wg_label_case_action (wg_case_action_to_string (t[i].action)));
+      g_string_append_printf (s, "%s%s", s->len ? C_("list", ", ") : "", wg_label_case_action (wg_case_action_to_string (t[i].action)));
   if (s->len == 0)
     g_string_append (s, _("none"));
   return g_string_free (g_steal_pointer (&s), FALSE);
