@@ -18,11 +18,13 @@ test_deadline_reads (void)
   g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-24T08:00:00Z", NULL);
   g_autoptr(GDateTime) saturday = g_date_time_new_from_iso8601 ("2026-11-28T02:00:00Z", NULL);
   g_autoptr(GDateTime) before_holidays = g_date_time_new_from_iso8601 ("2026-09-30T09:00:00Z", NULL);
+  g_autoptr(GDateTime) evening = g_date_time_new_from_iso8601 ("2026-11-24T12:00:00Z", NULL);
   static const struct
   {
     const char      *state;
     const char      *deadline;
-    int              clock;      /* 0: now, 1: a Saturday, 2: before the National Day holidays */
+    int              clock;      /* 0: now, 1: a Saturday, 2: before the National Day holidays,
+                                  * 3: 20:00 that evening */
     WgDeadlineState  expected;
     const char      *text;
   } cases[] = {
@@ -37,6 +39,9 @@ test_deadline_reads (void)
     { "dispatched", "2026-11-20T08:00:00Z", 0, WG_DEADLINE_OVERDUE, "2 working days overdue" },
     /* Over a weekend only Monday's first half hour counts. */
     { "dispatched", "2026-11-30T01:30:00Z", 1, WG_DEADLINE_APPROACHING, "30 minutes left" },
+    /* Past it, or due, while nobody works: no minute to count. */
+    { "dispatched", "2026-11-24T10:30:00Z", 3, WG_DEADLINE_OVERDUE, "Overdue" },
+    { "dispatched", "2026-11-25T01:00:00Z", 3, WG_DEADLINE_APPROACHING, "Due when work starts" },
     /* The National Day week does not count. */
     { "dispatched", "2026-10-08T01:00:00Z", 2, WG_DEADLINE_APPROACHING, "1 working hour left" },
     /* Handled cases have no clock running, whatever their deadline was. */
@@ -45,7 +50,7 @@ test_deadline_reads (void)
     { "dispatched", NULL, 0, WG_DEADLINE_NONE, "" },
     { "dispatched", "not a time", 0, WG_DEADLINE_NONE, "" },
   };
-  GDateTime *clocks[] = { now, saturday, before_holidays };
+  GDateTime *clocks[] = { now, saturday, before_holidays, evening };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -459,9 +459,12 @@ wg_case_deadline_state (const char  *state,
   if (out_text != NULL)
     {
       g_free (*out_text);
-      if (minutes < 60)
+      /* Past it, or due, outside working hours: no working minute to count yet. */
+      if (minutes == 0)
+        *out_text = g_strdup (overdue ? C_("deadline", "Overdue") : C_("deadline", "Due when work starts"));
+      else if (minutes < 60)
         {
-          amount = (int) MAX (minutes, 1);
+          amount = (int) minutes;
           *out_text = overdue
             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute overdue", "%d minutes overdue", amount), amount)
             : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute left", "%d minutes left", amount), amount);

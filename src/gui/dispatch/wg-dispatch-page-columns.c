@@ -44,11 +44,11 @@ static const struct
 } columns[N_COLUMNS] = {
   { "urgency", NC_("column", "Urgency"), FALSE, 64 },
   { "number", NC_("column", "Number"), FALSE, 112 },
-  { "category", NC_("column", "Category"), FALSE, 96 },
+  { "category", NC_("column", "Category"), FALSE, 110 },
   { "place", NC_("column", "Village and Grid"), FALSE, 170 },
   { "title", NC_("column", "Title"), TRUE, 220 },
   { "source", NC_("column", "Source"), FALSE, 96 },
-  { "reported", NC_("column", "Reported"), FALSE, 110 },
+  { "reported", NC_("column", "Reported"), FALSE, 130 },
   { "deadline", NC_("column", "Time Left"), FALSE, 120 },
   { "state", NC_("column", "State"), FALSE, 96 },
   { "assignee", NC_("column", "Assignee"), FALSE, 110 },
@@ -204,6 +204,8 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
 
   g_hash_table_insert (self->bound_cells, item, GINT_TO_POINTER (column));
+  /* What a click on the cell is on (the page opens it when narrow). */
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "list-item", item);
   update_cell (self, item, column);
 }
 
@@ -213,6 +215,7 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
                 WgDispatchPage           *self)
 {
   g_hash_table_remove (self->bound_cells, item);
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "list-item", NULL);
 }
 
 /* Redraws the cells on screen from their items (all of them, or only the countdowns): for
@@ -284,7 +287,8 @@ fresh_expired_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Points out the cases at @position…: a sync just brought them. A long catch-up is not news. */
+/* Points out the cases at @position…: a sync just brought them. Only what changed on the
+ * server since the queue opened is news: not the cache catching up, nor a long burst. */
 void
 _wg_dispatch_page_mark_fresh (WgDispatchPage *self,
                               guint           position,
@@ -292,15 +296,23 @@ _wg_dispatch_page_mark_fresh (WgDispatchPage *self,
 {
   gint64 until = g_get_monotonic_time () + FRESH_USEC;
 
-  if (n_items > 50)
+  if (n_items > 50 || self->opened_at == NULL)
     return;
   for (guint i = position; i < position + n_items; i++)
     {
       g_autoptr(WgRecord) record = g_list_model_get_item (G_LIST_MODEL (self->cases), i);
+      const char *changed = record != NULL ? wg_record_get_string (record, "updated_at") : NULL;
+      g_autoptr(GDateTime) when = NULL;
 
-      if (record != NULL && wg_record_get_id (record) != NULL)
-        g_hash_table_insert (self->fresh, g_strdup (wg_record_get_id (record)), g_memdup2 (&until, sizeof until));
+      if (changed == NULL && record != NULL)
+        changed = wg_record_get_string (record, "created_at");
+      when = changed != NULL ? g_date_time_new_from_iso8601 (changed, NULL) : NULL;
+      if (when == NULL || g_date_time_compare (when, self->opened_at) < 0 || wg_record_get_id (record) == NULL)
+        continue;
+      g_hash_table_insert (self->fresh, g_strdup (wg_record_get_id (record)), g_memdup2 (&until, sizeof until));
     }
+  if (g_hash_table_size (self->fresh) == 0)
+    return;
   if (self->fresh_source == 0)
     self->fresh_source = g_timeout_add (FRESH_USEC / 1000 + 1, fresh_expired_cb, self);
 }
@@ -480,6 +492,19 @@ _wg_dispatch_page_columns_init (WgDispatchPage *self)
 void
 _wg_dispatch_page_columns_dispose (WgDispatchPage *self)
 {
+  /* The columns go with the template: their going is no change of sort or width. */
+  if (self->column_view != NULL)
+    {
+      GListModel *list = gtk_column_view_get_columns (self->column_view);
+
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(GObject) column = g_list_model_get_item (list, i);
+
+          g_signal_handlers_disconnect_by_data (column, self);
+        }
+    }
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->fresh_source, g_source_remove);
   if (self->widths_source != 0)

@@ -131,11 +131,12 @@ fill_grids (WgDispatchPage *self)
   set_choices (&self->choices[FILTER_GRID], _("All grids"), ids, self->names);
 }
 
-/* Makes the drop-downs show the page's filter. */
+/* Makes the drop-downs show the page's filter (the grids those of its village). */
 void
 _wg_dispatch_page_show_filter (WgDispatchPage *self)
 {
   self->syncing_filters = TRUE;
+  fill_grids (self);
   for (guint i = 0; i < N_FILTERS; i++)
     gtk_drop_down_set_selected (self->choices[i].dropdown, position_of (&self->choices[i], *filter_slot (self->filter, i)));
   gtk_drop_down_set_selected (self->date_filter, self->filter->range);
@@ -144,38 +145,22 @@ _wg_dispatch_page_show_filter (WgDispatchPage *self)
   update_badge (self);
 }
 
-/* New names from the cache: the villages, categories, assignees and grids to choose from. A
- * choice in use stays chosen, even while its record is not (yet) in the cache. */
+/* New names from the cache: the villages, categories and assignees to choose from (the grids
+ * are the page's own). A choice in use stays chosen, even while its record is not (yet) in
+ * the cache. */
 void
 _wg_dispatch_page_fill_choices (WgDispatchPage *self,
                                 GHashTable     *names,
                                 GPtrArray      *villages,
                                 GPtrArray      *categories,
                                 GPtrArray      *assignees,
-                                GHashTable     *assignee_labels,
-                                GPtrArray      *grids)
+                                GHashTable     *assignee_labels)
 {
   self->syncing_filters = TRUE;
   set_choices (&self->choices[FILTER_VILLAGE], _("All villages"), villages, names);
   set_choices (&self->choices[FILTER_CATEGORY], _("All categories"), categories, names);
   set_choices (&self->choices[FILTER_ASSIGNEE], _("Anyone"), assignees, assignee_labels);
   self->syncing_filters = FALSE;
-
-  /* fill_grids () reads the page's grids and names: those about to be replaced. */
-  {
-    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
-
-    for (guint i = 0; i < grids->len; i++)
-      {
-        WgGridEntry *entry = grids->pdata[i];
-
-        if (self->filter->village_id == NULL || g_strcmp0 (entry->village_id, self->filter->village_id) == 0)
-          g_ptr_array_add (ids, entry->id);
-      }
-    self->syncing_filters = TRUE;
-    set_choices (&self->choices[FILTER_GRID], _("All grids"), ids, names);
-    self->syncing_filters = FALSE;
-  }
   _wg_dispatch_page_show_filter (self);
 }
 
@@ -263,9 +248,6 @@ clear_filters_action (GtkWidget  *widget,
   WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
 
   wg_case_filter_clear (self->filter);
-  self->syncing_filters = TRUE;
-  fill_grids (self);
-  self->syncing_filters = FALSE;
   _wg_dispatch_page_show_filter (self);
   _wg_dispatch_page_update_filter (self);
 }

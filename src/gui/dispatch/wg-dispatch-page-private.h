@@ -113,7 +113,7 @@ struct _WgDispatchPage
   guint              tick_source;
   guint              fresh_source;
   guint              widths_source;
-  gint64             pressed_at;       /* a click on the queue, to open the case when narrow */
+  guint              pressed_position; /* a case clicked at narrow widths, to open */
   gboolean           names_stale;
   gboolean           syncing_filters;  /* the drop-downs are being set from the filter */
   gboolean           narrow;
@@ -139,8 +139,7 @@ void        _wg_dispatch_page_fill_choices    (WgDispatchPage *self,
                                                GPtrArray      *villages,
                                                GPtrArray      *categories,
                                                GPtrArray      *assignees,
-                                               GHashTable     *assignee_labels,
-                                               GPtrArray      *grids);
+                                               GHashTable     *assignee_labels);
 void        _wg_dispatch_page_show_filter     (WgDispatchPage *self);
 char       *_wg_dispatch_page_build_where     (WgDispatchPage *self,
                                                const char     *view_id,

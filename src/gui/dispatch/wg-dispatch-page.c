@@ -253,13 +253,13 @@ loaded_cb (GObject      *object,
   if (loaded->names != NULL)
     {
       wg_case_views_set_calendar (loaded->calendar);
-      /* The assignee filter says what kind each one is; the cells show the bare name. */
-      _wg_dispatch_page_fill_choices (self, loaded->names, loaded->villages, loaded->categories,
-                                      loaded->assignees, loaded->labels, loaded->grids);
       g_clear_pointer (&self->names, g_hash_table_unref);
       self->names = g_steal_pointer (&loaded->names);
       g_clear_pointer (&self->grids, g_ptr_array_unref);
       self->grids = g_steal_pointer (&loaded->grids);
+      /* The assignee filter says what kind each one is; the cells show the bare name. */
+      _wg_dispatch_page_fill_choices (self, self->names, loaded->villages, loaded->categories,
+                                      loaded->assignees, loaded->labels);
       wg_case_detail_set_names (self->detail, self->names);
       /* Rows already drawn show the new names and the deadlines in the new calendar. */
       _wg_dispatch_page_refresh_cells (self, FALSE);
@@ -622,6 +622,20 @@ static void show_detail (WgDispatchPage *self,
                          WgRecord       *record);
 static void open_detail (WgDispatchPage *self);
 
+/* Puts the keyboard on the case at @position (selecting it alone when @select): the row may
+ * not have a widget yet, so the list takes the focus itself and hands it on. */
+static void
+focus_row (WgDispatchPage *self,
+           guint           position,
+           gboolean        select)
+{
+  gtk_column_view_scroll_to (self->column_view, position, NULL,
+                             GTK_LIST_SCROLL_FOCUS | (select ? GTK_LIST_SCROLL_SELECT : 0), NULL);
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->column_view)) &&
+      !(gtk_widget_get_state_flags (GTK_WIDGET (self->column_view)) & GTK_STATE_FLAG_FOCUS_WITHIN))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
 /* Selects the case asked for by wg_dispatch_page_show_case () once the queue holds it. */
 static void
 select_pending (WgDispatchPage *self)
@@ -633,7 +647,7 @@ select_pending (WgDispatchPage *self)
     return;
 
   g_clear_pointer (&self->pending_show, g_free);
-  gtk_column_view_scroll_to (self->column_view, position, NULL, GTK_LIST_SCROLL_SELECT | GTK_LIST_SCROLL_FOCUS, NULL);
+  focus_row (self, position, TRUE);
 }
 
 static void
@@ -689,7 +703,7 @@ rows_inserted_cb (WgRecordList   *cases,
 
   _wg_dispatch_page_mark_fresh (self, position, n_items);
   if (position == 0 && vadjustment != NULL && gtk_adjustment_get_value (vadjustment) <= 0)
-    g_idle_add (scroll_to_top_cb, g_object_ref (self));
+    g_idle_add_full (G_PRIORITY_DEFAULT, scroll_to_top_cb, g_object_ref (self), NULL);
 }
 
 /* --- views ----------------------------------------------------------------------------------- */
@@ -804,19 +818,29 @@ view_selected_cb (WgDispatchPage *self,
 {
   WgSavedView *saved;
 
+  gboolean from_saved;
+
   if (row == NULL)
     return;
 
+  from_saved = find_saved (self, self->view_id) != NULL;
   g_set_str (&self->view_id, gtk_widget_get_name (GTK_WIDGET (row)));
   gtk_drop_down_set_selected (self->views_dropdown, gtk_list_box_row_get_index (row));
 
-  /* A saved view brings back its filters and search. */
+  /* A saved view brings back its filters and search, and takes them along when left for a
+   * view of the list; between those, the filters stay as set. */
   if ((saved = find_saved (self, self->view_id)) != NULL)
     {
       wg_case_filter_free (self->filter);
       self->filter = wg_case_filter_copy (saved->filter);
       _wg_dispatch_page_show_filter (self);
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), saved->search != NULL ? saved->search : "");
+    }
+  else if (from_saved)
+    {
+      wg_case_filter_clear (self->filter);
+      _wg_dispatch_page_show_filter (self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
     }
   _wg_dispatch_page_update_filter (self);
   update_empty (self);
@@ -1090,11 +1114,6 @@ selection_changed_cb (GtkSelectionModel *selection,
   g_set_str (&self->selected_id, record != NULL ? wg_record_get_id (record) : NULL);
   show_detail (self, record);
   _wg_dispatch_page_update_bulk (self);
-  if (record != NULL && self->narrow && g_get_monotonic_time () - self->pressed_at < G_USEC_PER_SEC)
-    {
-      self->pressed_at = 0;
-      open_detail (self);
-    }
 }
 
 /* The detail lives beside the queue when there is room, and on a page of its own below the
@@ -1126,7 +1145,7 @@ set_narrow (WgDispatchPage *self,
             gboolean        narrow)
 {
   self->narrow = narrow;
-  g_idle_add (place_detail_cb, g_object_ref (self));
+  g_idle_add_full (G_PRIORITY_DEFAULT, place_detail_cb, g_object_ref (self), NULL);
 }
 
 static void
@@ -1206,8 +1225,24 @@ row_activated_cb (WgDispatchPage *self,
   open_detail (self);
 }
 
-/* At narrow widths a click on a case opens it, as a tap would: the press is seen on its way
- * to the row (which claims it), the selection it makes opens the case. */
+static gboolean
+open_pressed_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+
+  if (self->pressed_position != G_MAXUINT && self->selection != NULL &&
+      self->pressed_position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    {
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), self->pressed_position, TRUE);
+      open_detail (self);
+    }
+  self->pressed_position = G_MAXUINT;
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* At narrow widths a click on a case opens it, as a tap would, even the case selected
+ * already. The press is seen on its way to the row, which handles it as usual first. */
 static void
 queue_pressed_cb (GtkGestureClick *gesture,
                   int              n_press,
@@ -1216,8 +1251,17 @@ queue_pressed_cb (GtkGestureClick *gesture,
                   WgDispatchPage  *self)
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkListItem *item = NULL;
 
-  self->pressed_at = (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) == 0 ? g_get_monotonic_time () : 0;
+  if (!self->narrow || n_press != 1 || (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0)
+    return;
+  for (; widget != NULL && widget != GTK_WIDGET (self->column_view) && item == NULL; widget = gtk_widget_get_parent (widget))
+    item = g_object_get_data (G_OBJECT (widget), "list-item");
+  if (item == NULL)
+    return;
+  self->pressed_position = gtk_list_item_get_position (item);
+  g_idle_add_full (G_PRIORITY_DEFAULT, open_pressed_cb, g_object_ref (self), NULL);
 }
 
 static void
@@ -1249,7 +1293,7 @@ move_action (GtkWidget  *widget,
     position = MIN (gtk_bitset_get_maximum (selected) + 1, n_items - 1);
   else
     position = gtk_bitset_get_minimum (selected) > 0 ? gtk_bitset_get_minimum (selected) - 1 : 0;
-  gtk_column_view_scroll_to (self->column_view, position, NULL, GTK_LIST_SCROLL_FOCUS | GTK_LIST_SCROLL_SELECT, NULL);
+  focus_row (self, position, TRUE);
 }
 
 /* Escape from the case: back to the queue, on the case it came from. Lets Escape go on
@@ -1272,7 +1316,7 @@ back_to_queue (GtkWidget *widget,
     adw_navigation_view_pop_to_tag (self->navigation, "queue");
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   if (!gtk_bitset_is_empty (selected))
-    gtk_column_view_scroll_to (self->column_view, gtk_bitset_get_minimum (selected), NULL, GTK_LIST_SCROLL_FOCUS, NULL);
+    focus_row (self, gtk_bitset_get_minimum (selected), FALSE);
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
   return TRUE;
@@ -1411,6 +1455,7 @@ wg_dispatch_page_init (WgDispatchPage *self)
   self->saved_views = g_ptr_array_new_with_free_func (saved_view_free);
   self->filter = wg_case_filter_new ();
   self->view_id = g_strdup ("new");
+  self->pressed_position = G_MAXUINT;
 
   gtk_list_box_set_header_func (self->views_list, views_header_cb, NULL, NULL);
   _wg_dispatch_page_columns_init (self);
