@@ -20,18 +20,19 @@
 /* How long a new case stays pointed out. */
 #define FRESH_USEC (5 * G_USEC_PER_SEC)
 
+/* In the order shown: what a dispatcher reads first comes first. */
 typedef enum
 {
   COLUMN_URGENCY,
   COLUMN_NUMBER,
-  COLUMN_CATEGORY,
-  COLUMN_PLACE,
   COLUMN_TITLE,
-  COLUMN_SOURCE,
-  COLUMN_REPORTED,
   COLUMN_DEADLINE,
   COLUMN_STATE,
+  COLUMN_REPORTED,
+  COLUMN_CATEGORY,
+  COLUMN_PLACE,
   COLUMN_ASSIGNEE,
+  COLUMN_SOURCE,
   N_COLUMNS
 } Column;
 
@@ -42,16 +43,16 @@ static const struct
   gboolean    expand;
   int         width;
 } columns[N_COLUMNS] = {
-  { "urgency", NC_("column", "Urgency"), FALSE, 64 },
+  { "urgency", NC_("column", "Urgency"), FALSE, 76 },
   { "number", NC_("column", "Number"), FALSE, 112 },
+  { "title", NC_("column", "Title"), TRUE, 200 },
+  { "deadline", NC_("column", "Time Left"), FALSE, 130 },
+  { "state", NC_("column", "State"), FALSE, 90 },
+  { "reported", NC_("column", "Reported"), FALSE, 124 },
   { "category", NC_("column", "Category"), FALSE, 110 },
   { "place", NC_("column", "Village and Grid"), FALSE, 170 },
-  { "title", NC_("column", "Title"), TRUE, 220 },
-  { "source", NC_("column", "Source"), FALSE, 96 },
-  { "reported", NC_("column", "Reported"), FALSE, 130 },
-  { "deadline", NC_("column", "Time Left"), FALSE, 120 },
-  { "state", NC_("column", "State"), FALSE, 96 },
   { "assignee", NC_("column", "Assignee"), FALSE, 110 },
+  { "source", NC_("column", "Source"), FALSE, 96 },
 };
 
 /* The column view holds its columns, so the reference returned is the view's. */
@@ -331,8 +332,11 @@ _wg_dispatch_page_apply_sort (WgDispatchPage *self)
 
   if (order_by == NULL)
     order_by = wg_case_sort_order_by ("reported", TRUE);
-  if (self->cases != NULL)
-    wg_record_list_set_order_by (self->cases, order_by);
+  if (self->cases != NULL && g_strcmp0 (wg_record_list_get_order_by (self->cases), order_by) != 0)
+    {
+      self->scroll_to_top = TRUE;
+      wg_record_list_set_order_by (self->cases, order_by);
+    }
 }
 
 static void
@@ -342,6 +346,22 @@ sorter_changed_cb (GtkSorter       *sorter,
 {
   GtkColumnViewColumn *column = gtk_column_view_sorter_get_primary_sort_column (GTK_COLUMN_VIEW_SORTER (sorter));
   const char *id = column != NULL ? g_object_get_data (G_OBJECT (column), "id") : NULL;
+
+  if (self->resorting)
+    return;
+
+  /* The order is one column's (its index): the header clicked before is no second key, and
+   * shows no arrow. */
+  if (gtk_column_view_sorter_get_n_sort_columns (GTK_COLUMN_VIEW_SORTER (sorter)) > 1)
+    {
+      GtkSortType order = gtk_column_view_sorter_get_primary_sort_order (GTK_COLUMN_VIEW_SORTER (sorter));
+      g_autoptr(GtkColumnViewColumn) primary = g_object_ref (column);
+
+      self->resorting = TRUE;
+      gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+      gtk_column_view_sort_by_column (self->column_view, primary, order);
+      self->resorting = FALSE;
+    }
 
   _wg_dispatch_page_apply_sort (self);
   if (id != NULL && self->settings != NULL)

@@ -117,6 +117,8 @@ struct _WgDispatchPage
   gboolean           names_stale;
   gboolean           syncing_filters;  /* the drop-downs are being set from the filter */
   gboolean           narrow;
+  gboolean           resorting;        /* the sort is being set to one column */
+  gboolean           scroll_to_top;    /* another view, filter or order: start at its top */
 };
 
 /* wg-dispatch-page.c */

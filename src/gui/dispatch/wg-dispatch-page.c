@@ -588,7 +588,10 @@ _wg_dispatch_page_update_filter (WgDispatchPage *self)
   where = _wg_dispatch_page_build_where (self, base_view_id (self), self->filter,
                                          gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), now, &query);
   if (where != NULL)
-    wg_record_list_set_filter (self->cases, where, query);
+    {
+      self->scroll_to_top = TRUE;
+      wg_record_list_set_filter (self->cases, where, query);
+    }
 }
 
 static void
@@ -676,6 +679,18 @@ items_changed_cb (GListModel     *model,
   /* The case on show changed (an action confirmed, a team claimed it): show it as it is now. */
   if (record != NULL && g_strcmp0 (wg_record_get_id (record), self->selected_id) == 0)
     show_detail (self, record);
+}
+
+/* Another view, filter or order starts at its top once loaded; a sync's changes keep the
+ * place. */
+static void
+loading_changed_cb (WgDispatchPage *self)
+{
+  if (!self->scroll_to_top || wg_record_list_get_loading (self->cases))
+    return;
+  self->scroll_to_top = FALSE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
+    gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
 }
 
 static gboolean
@@ -1513,6 +1528,7 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
       _wg_dispatch_page_apply_sort (self);
       g_signal_connect (self->cases, "items-changed", G_CALLBACK (items_changed_cb), self);
       g_signal_connect (self->cases, "rows-inserted", G_CALLBACK (rows_inserted_cb), self);
+      g_signal_connect_swapped (self->cases, "notify::loading", G_CALLBACK (loading_changed_cb), self);
       self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->cases)));
       g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self, 0);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
