@@ -463,6 +463,9 @@ overdue_checked_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
+  /* Time alone moved these into "Overdue": count again. */
+  if (check->cases->len > 0)
+    _wg_dispatch_page_schedule_load (self, FALSE);
   app = get_application (self, &active);
   if (app == NULL)
     return;
