@@ -701,7 +701,8 @@ scroll_to_top_cb (gpointer data)
 {
   WgDispatchPage *self = data;
 
-  if (self->cases != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
+  /* Not once the page is going. */
+  if (self->cancellable != NULL && self->cases != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
     gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
@@ -748,12 +749,14 @@ create_view_row (WgDispatchPage *self,
   if (saved)
     {
       g_autoptr(GMenu) menu = g_menu_new ();
-      g_autofree char *rename = g_strdup_printf ("queue.rename-view('%s')", id);
-      g_autofree char *delete = g_strdup_printf ("queue.delete-view('%s')", id);
+      g_autoptr(GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
+      g_autoptr(GMenuItem) delete = g_menu_item_new (_("_Delete"), NULL);
       GtkWidget *button = gtk_menu_button_new ();
 
-      g_menu_append (menu, _("_Rename…"), rename);
-      g_menu_append (menu, _("_Delete"), delete);
+      g_menu_item_set_action_and_target_value (rename, "queue.rename-view", g_variant_new_string (id));
+      g_menu_item_set_action_and_target_value (delete, "queue.delete-view", g_variant_new_string (id));
+      g_menu_append_item (menu, rename);
+      g_menu_append_item (menu, delete);
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
       gtk_widget_set_tooltip_text (button, _("Rename or Delete the View"));
@@ -1144,6 +1147,11 @@ place_detail_cb (gpointer data)
   AdwBin *to = self->narrow ? self->narrow_detail_slot : self->wide_detail_slot;
   g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
 
+  if (self->cancellable == NULL)
+    {
+      g_object_unref (self);
+      return G_SOURCE_REMOVE;
+    }
   if (adw_bin_get_child (from) == GTK_WIDGET (self->detail))
     {
       g_object_ref (self->detail);
@@ -1248,7 +1256,7 @@ open_pressed_cb (gpointer data)
 {
   WgDispatchPage *self = data;
 
-  if (self->pressed_position != G_MAXUINT && self->selection != NULL &&
+  if (self->cancellable != NULL && self->pressed_position != G_MAXUINT && self->selection != NULL &&
       self->pressed_position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     {
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), self->pressed_position, TRUE);
