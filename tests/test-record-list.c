@@ -147,6 +147,89 @@ test_record_list_updates_only_changed_rows (void)
   wg_test_remove_tree (dir);
 }
 
+static GArray *inserted;
+
+static void
+rows_inserted_cb (WgRecordList *list,
+                  guint         position,
+                  guint         n_items,
+                  gpointer      data)
+{
+  Change change = { position, 0, n_items };
+
+  /* Told before the insertion itself, with the items already there. */
+  g_assert_cmpuint (changes->len, ==, 0);
+  g_assert_cmpuint (position + n_items, <=, g_list_model_get_n_items (G_LIST_MODEL (list)));
+  g_array_append_val (inserted, change);
+}
+
+/* A grid that arrives is told as new; a new order or filter moves rows but brings none. */
+static void
+test_record_list_tells_new_rows (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wg-list-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WgStore) store = wg_store_open (path, &error);
+  g_autoptr(WgRecordList) list = NULL;
+  Change *c;
+
+  g_assert_no_error (error);
+  for (guint i = 1; i <= 4; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"g%u\",\"version\":1,\"code\":\"5303241000010%02u\",\"name\":\"第%u网格\"}",
+                                               i, i * 10, i);
+      put (store, json);
+    }
+  list = wg_record_list_new (store, "grids", "json_extract (body, '$.code')");
+  changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  inserted = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (list, "rows-inserted", G_CALLBACK (rows_inserted_cb), NULL);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), NULL);
+  wait_settled (list);
+  /* The first fill is no news. */
+  g_assert_cmpuint (inserted->len, ==, 0);
+  g_array_set_size (changes, 0);
+
+  put (store, "{\"id\":\"g9\",\"version\":1,\"code\":\"530324100001005\",\"name\":\"新网格\"}");
+  wait_settled (list);
+  g_assert_cmpuint (inserted->len, ==, 1);
+  c = &g_array_index (inserted, Change, 0);
+  g_assert_cmpuint (c->position, ==, 0);
+  g_assert_cmpuint (c->added, ==, 1);
+  g_assert_cmpstr (code_at (list, 0), ==, "530324100001005");
+  g_array_set_size (inserted, 0);
+  g_array_set_size (changes, 0);
+
+  /* The other way round: every row moves, none is new. */
+  wg_record_list_set_order_by (list, "json_extract (body, '$.code') DESC");
+  wait_settled (list);
+  g_assert_cmpstr (wg_record_list_get_order_by (list), ==, "json_extract (body, '$.code') DESC");
+  g_assert_cmpstr (code_at (list, 0), ==, "530324100001040");
+  g_assert_cmpstr (code_at (list, 4), ==, "530324100001005");
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (inserted->len, ==, 0);
+  g_assert_cmpuint (wg_record_list_find (list, "g9"), ==, 4);
+  g_assert_cmpuint (wg_record_list_find (list, "nowhere"), ==, G_MAXUINT);
+  g_array_set_size (changes, 0);
+
+  /* Fewer rows, then all again through a filter: rows come back, not news either. */
+  wg_record_list_set_filter (list, "json_extract (body, '$.code') > '530324100001020'", NULL);
+  wait_settled (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_array_set_size (changes, 0);
+  wg_record_list_set_filter (list, NULL, NULL);
+  wait_settled (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
+  g_assert_cmpuint (inserted->len, ==, 0);
+
+  g_clear_object (&list);
+  wg_store_close (store);
+  g_array_unref (changes);
+  g_array_unref (inserted);
+  wg_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,6 +237,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/record-list/updates-only-changed-rows", test_record_list_updates_only_changed_rows);
+  g_test_add_func ("/record-list/tells-new-rows", test_record_list_tells_new_rows);
 
   return g_test_run ();
 }

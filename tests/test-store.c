@@ -358,6 +358,56 @@ test_store_refuses_newer_schema (void)
   remove_tree (dir);
 }
 
+/* A cache written before the queue's indexes (format 1) keeps its rows, gains the indexes
+ * on opening, and the queue's orders then read along them. */
+static void
+test_store_migrates_format_1 (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *plan = NULL;
+  GString *steps = g_string_new (NULL);
+
+  g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
+  g_clear_object (&f->store);
+
+  /* Exactly what format 1 wrote: its tables and indexes, without those of format 2. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
+                                     "DROP INDEX cases_urgency_rank; DROP INDEX cases_state_rank;"
+                                     "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  f->store = wg_store_open (f->path, &error);
+  g_assert_no_error (error);
+  record = wg_store_get_record (f->store, "cases", "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, "楼顶漏水严重");
+  rowids = wg_store_list_rowids (f->store, "cases", NULL, NULL, WG_STORE_URGENCY_RANK ", reported_at, rowid", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rowids->len, ==, 2);
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, WG_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT rowid FROM cases ORDER BY "
+                                       WG_STORE_URGENCY_RANK ", reported_at, rowid", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (steps, "%s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  plan = g_string_free (steps, FALSE);
+  g_test_message ("%s", plan);
+  g_assert_nonnull (strstr (plan, "cases_urgency_rank"));
+  g_assert_null (strstr (plan, "TEMP B-TREE"));
+}
+
 static void
 test_store_refuses_garbage (void)
 {
@@ -637,6 +687,7 @@ main (int   argc,
   ADD ("/store/nearby", test_store_nearby);
   ADD ("/store/records-with", test_store_records_with);
   g_test_add_func ("/store/migrates-locations", test_store_migrates_locations);
+  ADD ("/store/migrates-format-1", test_store_migrates_format_1);
   g_test_add_func ("/store/refuses-newer-schema", test_store_refuses_newer_schema);
   g_test_add_func ("/store/refuses-garbage", test_store_refuses_garbage);
   g_test_add_func ("/store/fts-query", test_fts_query);

@@ -224,8 +224,13 @@ static gboolean
 case_selected (gpointer data)
 {
   GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
-  WgRecord *record = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))));
+  GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (queue));
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (selection);
+  g_autoptr(WgRecord) record = NULL;
 
+  if (gtk_bitset_get_size (selected) != 1)
+    return FALSE;
+  record = g_list_model_get_item (G_LIST_MODEL (selection), gtk_bitset_get_minimum (selected));
   return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0;
 }
 
@@ -376,7 +381,7 @@ test_shell (void)
       const char *accepted[2] = { case_ids->pdata[19], "accepted" };
 
       /* The newest case, at the top of the queue. */
-      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))), 0);
+      gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue)), 0, TRUE);
       g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
       accept = find_descendant (detail, GTK_TYPE_BUTTON, "accept");
       g_assert_nonnull (accept);
@@ -401,7 +406,7 @@ test_shell (void)
       GtkWidget *picker;
       GtkWidget *target_search;
 
-      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))), 0);
+      gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue)), 0, TRUE);
       g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
       wg_test_settle (300);
       button = find_descendant (detail, GTK_TYPE_BUTTON, "dispatch");

@@ -138,6 +138,7 @@ struct _WgRecordList
   guint         reload_source;
   gboolean      loading;
   gboolean      reload_again;
+  gboolean      next_live;      /* every reload asked for since the last began was a sync's */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -154,12 +155,24 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ROWS_INSERTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Above this many rows in the span that moved, new rows are not looked for: a sync that
+ * changes that much is a catch-up, not news. */
+#define MAX_INSERTED_SPAN 10000
+
 typedef struct
 {
-  char *kind;
-  char *where;
-  char *param;
-  char *order_by;
+  char     *kind;
+  char     *where;
+  char     *param;
+  char     *order_by;
+  gboolean  live;
 } ReloadData;
 
 static void
@@ -202,10 +215,42 @@ find_rowid (GArray *rowids,
   return -1;
 }
 
+/* Rows of the new span that were in no place of the old one: records that arrived. */
+static void
+emit_inserted (WgRecordList *self,
+               GArray       *old,
+               guint         prefix,
+               guint         old_end,
+               guint         new_end)
+{
+  g_autoptr(GHashTable) before = NULL;
+  guint run = 0;
+
+  if (new_end - prefix > MAX_INSERTED_SPAN || old_end - prefix > MAX_INSERTED_SPAN)
+    return;
+
+  before = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = prefix; i < old_end; i++)
+    g_hash_table_add (before, &g_array_index (old, gint64, i));
+
+  for (guint i = prefix; i <= new_end; i++)
+    {
+      if (i < new_end && !g_hash_table_contains (before, &g_array_index (self->rowids, gint64, i)))
+        {
+          run++;
+          continue;
+        }
+      if (run > 0)
+        g_signal_emit (self, signals[ROWS_INSERTED], 0, i - run, run);
+      run = 0;
+    }
+}
+
 static void
 apply_reload (WgRecordList *self,
               GArray       *rowids,
-              GHashTable   *changed_rowids)
+              GHashTable   *changed_rowids,
+              gboolean      live)
 {
   GArray *old = self->rowids;
   guint prefix = 0;
@@ -225,8 +270,11 @@ apply_reload (WgRecordList *self,
   added = n_new - prefix - suffix;
 
   self->rowids = g_array_ref (rowids);
-  g_array_unref (old);
 
+  /* Told first, so a view binding the new rows already knows them as new. */
+  if (live && added > 0)
+    emit_inserted (self, old, prefix, n_old - suffix, n_new - suffix);
+  g_array_unref (old);
   if (removed > 0 || added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 
@@ -273,7 +321,8 @@ reloaded_cb (GObject      *object,
       return;
     }
 
-  apply_reload (self, rowids, changed_rowids);
+  apply_reload (self, rowids, changed_rowids,
+                ((ReloadData *) g_task_get_task_data (G_TASK (result)))->live);
 
   self->loading = FALSE;
   if (self->reload_again)
@@ -323,10 +372,22 @@ start_reload (WgRecordList *self)
   reload->order_by = g_strdup (self->order_by);
   reload->where = g_strdup (self->where);
   reload->param = g_strdup (self->param);
+  reload->live = self->next_live;
+  self->next_live = TRUE;
   task = g_task_new (self, self->cancellable, reloaded_cb, changed_rowids);
   g_task_set_source_tag (task, start_reload);
   g_task_set_task_data (task, reload, reload_data_free);
   g_task_run_in_thread (task, reload_thread);
+}
+
+/* A reload for a filter or an order is not news: only reloads a sync asked for tell of
+ * rows that arrived. */
+static void
+request_reload (WgRecordList *self,
+                gboolean      live)
+{
+  self->next_live = self->next_live && live;
+  start_reload (self);
 }
 
 static gboolean
@@ -335,7 +396,7 @@ reload_timeout_cb (gpointer data)
   WgRecordList *self = data;
 
   self->reload_source = 0;
-  start_reload (self);
+  request_reload (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -494,6 +555,19 @@ wg_record_list_class_init (WgRecordListClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WgRecordList::rows-inserted:
+   * @position: the first of the rows
+   * @n_items: how many
+   *
+   * Emitted when records that were not in the list arrived with a sync (never for a new
+   * filter or order): a run of new rows the view may point out. It comes just before the
+   * items-changed that inserts them; the positions and the items are already the new ones.
+   */
+  signals[ROWS_INSERTED] =
+    g_signal_new ("rows-inserted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -503,6 +577,7 @@ wg_record_list_init (WgRecordList *self)
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->next_live = TRUE;
 }
 
 /* A live list of the records of @kind, ordered by @order_by: an SQL expression written in
@@ -523,7 +598,7 @@ wg_record_list_new (WgStore    *store,
   self->kind = g_strdup (kind);
   self->order_by = g_strdup (order_by);
   g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
-  start_reload (self);
+  request_reload (self, FALSE);
   return self;
 }
 
@@ -557,7 +632,46 @@ wg_record_list_set_filter (WgRecordList *self,
 
   g_set_str (&self->where, where);
   g_set_str (&self->param, param);
-  start_reload (self);
+  request_reload (self, FALSE);
+}
+
+/* Orders the records by @order_by (SQL written in code, as for wg_record_list_new ()). */
+void
+wg_record_list_set_order_by (WgRecordList *self,
+                             const char   *order_by)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  if (g_strcmp0 (self->order_by, order_by) == 0)
+    return;
+
+  g_set_str (&self->order_by, order_by);
+  request_reload (self, FALSE);
+}
+
+/* Where the record with @id is in the list, or GTK's invalid position (G_MAXUINT) when it
+ * is not there: an indexed look-up and a scan of the rowids, no row is read. */
+guint
+wg_record_list_find (WgRecordList *self,
+                     const char   *id)
+{
+  gint64 rowid;
+  gssize position;
+
+  g_return_val_if_fail (WG_IS_RECORD_LIST (self), G_MAXUINT);
+
+  if (id == NULL || (rowid = wg_store_rowid_for (self->store, self->kind, id)) == 0)
+    return G_MAXUINT;
+  position = find_rowid (self->rowids, rowid);
+  return position >= 0 ? (guint) position : G_MAXUINT;
+}
+
+const char *
+wg_record_list_get_order_by (WgRecordList *self)
+{
+  g_return_val_if_fail (WG_IS_RECORD_LIST (self), NULL);
+
+  return self->order_by;
 }
 
 /* Tells views that every row may read differently (names they show changed elsewhere), while

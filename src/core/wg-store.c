@@ -140,8 +140,18 @@ static const char schema_v1[] =
   "  attempts   INTEGER NOT NULL DEFAULT 0,"
   "  created_at TEXT NOT NULL);";
 
-/* v2: where each case is, for "open cases nearby". Filled from the bodies already cached. */
+/* Version 2: what the queue filters and sorts on besides version 1's columns (source,
+ * urgency, deadline, and the order of urgencies and states). Indexes only, so a cache of
+ * version 1 keeps every row and gains them on opening. */
 static const char schema_v2[] =
+  "CREATE INDEX IF NOT EXISTS cases_source ON cases (source, reported_at);"
+  "CREATE INDEX IF NOT EXISTS cases_urgency ON cases (urgency, reported_at);"
+  "CREATE INDEX IF NOT EXISTS cases_deadline ON cases ((deadline IS NULL), deadline);"
+  "CREATE INDEX IF NOT EXISTS cases_urgency_rank ON cases (" WG_STORE_URGENCY_RANK ", reported_at);"
+  "CREATE INDEX IF NOT EXISTS cases_state_rank ON cases (" WG_STORE_STATE_RANK ", reported_at);";
+
+/* Version 3: where each case is, for "open cases nearby". Filled from the bodies already cached. */
+static const char schema_v3[] =
   "ALTER TABLE cases ADD COLUMN lon REAL;"
   "ALTER TABLE cases ADD COLUMN lat REAL;"
   "UPDATE cases SET lon = json_extract (body, '$.location.coordinates[0]'),"
@@ -653,6 +663,8 @@ migrate (sqlite3  *db,
   if (from < 1 && !exec (db, schema_v1, error))
     goto fail;
   if (from < 2 && !exec (db, schema_v2, error))
+    goto fail;
+  if (from < 3 && !exec (db, schema_v3, error))
     goto fail;
   /* Later versions add their steps here, each guarded by `from < N`. */
   set_version = g_strdup_printf ("PRAGMA user_version = %d", WG_STORE_SCHEMA_VERSION);
@@ -1498,12 +1510,15 @@ filtered_sql (const char *select,
               const char *order_by)
 {
   gboolean cases = g_str_equal (kind, "cases");
+  /* Ties keep a stable order; an ORDER BY that names rowid itself chooses its direction (an
+   * index scanned backwards gives rowid DESC for free). */
+  gboolean tie = order_by != NULL && strstr (order_by, "rowid") == NULL;
 
   return g_strdup_printf ("SELECT %s FROM %s WHERE %s AND (%s)%s%s%s",
                           select, cases ? "cases" : "records", cases ? "?1 = ?1" : "kind = ?1",
                           where != NULL ? where : "1",
                           order_by != NULL ? " ORDER BY " : "", order_by != NULL ? order_by : "",
-                          order_by != NULL ? ", rowid" : "");
+                          tie ? ", rowid" : "");
 }
 
 /* The rowids of the records of @kind that match @where, in the order of @order_by. Both are

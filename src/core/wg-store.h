@@ -20,7 +20,17 @@ typedef enum
 } WgStoreError;
 
 /* The schema this build writes; a cache with a higher user_version is refused. */
-#define WG_STORE_SCHEMA_VERSION 2
+#define WG_STORE_SCHEMA_VERSION 3
+
+/* Expressions over the cases table that the schema indexes, so that the queue sorts on them
+ * without sorting: an ORDER BY must spell them exactly so for SQLite to use the index. */
+#define WG_STORE_URGENCY_RANK \
+  "(CASE urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END)"
+#define WG_STORE_STATE_RANK \
+  "(CASE coalesce (local_state, state) WHEN 'reported' THEN 0 WHEN 'accepted' THEN 1" \
+  " WHEN 'dispatched' THEN 2 WHEN 'claimed' THEN 3 WHEN 'in_progress' THEN 4 WHEN 'resolved' THEN 5" \
+  " WHEN 'verified' THEN 6 WHEN 'escalated' THEN 7 WHEN 'closed' THEN 8 WHEN 'rejected' THEN 9" \
+  " WHEN 'merged' THEN 10 ELSE 11 END)"
 
 typedef struct _WgStoreTxn WgStoreTxn;
 

@@ -30,7 +30,7 @@ struct _WgDispatchDialog
   GtkScrolledWindow *scrolled;
   GtkButton         *confirm;
   AdwWindowTitle    *title;
-  WgDeadlineGroup   *deadline;
+  WgDeadlineGroup   *deadline;       /* NULL for several cases: each gets its own */
 
   /* Owned */
   GPtrArray         *targets;    /* Target */
@@ -181,7 +181,7 @@ update_confirm (WgDispatchDialog *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm),
                             gtk_list_box_get_selected_row (self->list) != NULL &&
-                            self->deadline != NULL && wg_deadline_group_get_valid (self->deadline));
+                            (self->deadline == NULL || wg_deadline_group_get_valid (self->deadline)));
 }
 
 static void
@@ -194,14 +194,17 @@ choose (WgDispatchDialog *self,
 
   if (target == NULL || self->chosen)
     return;
-  if (!wg_deadline_group_get_valid (self->deadline))
+  if (self->deadline != NULL && !wg_deadline_group_get_valid (self->deadline))
     {
       /* the line under the deadline says why */
       gtk_widget_grab_focus (GTK_WIDGET (self->deadline));
       return;
     }
-  utc = g_date_time_to_utc (wg_deadline_group_get_deadline (self->deadline));
-  deadline = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  if (self->deadline != NULL)
+    {
+      utc = g_date_time_to_utc (wg_deadline_group_get_deadline (self->deadline));
+      deadline = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+    }
   self->chosen = TRUE;   /* once, whether by Enter, a click or the button */
   g_signal_emit (self, signals[CHOSEN], 0, target->kind, target->id, target->name, deadline);
   adw_dialog_close (ADW_DIALOG (self));
@@ -292,7 +295,7 @@ wg_dispatch_dialog_class_init (WgDispatchDialogClass *klass)
    * @kind: team, department, village, grid or person
    * @id: the target's id
    * @name: its name
-   * @deadline: the deadline chosen, RFC 3339 in UTC
+   * @deadline: the deadline chosen, RFC 3339 in UTC; NULL for several cases
    */
   signals[CHOSEN] =
     g_signal_new ("chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -369,7 +372,8 @@ wg_dispatch_dialog_init (WgDispatchDialog *self)
 
 /* The targets are read from @store: the category's usual target first, then teams and
  * departments (where most cases go), villages, grids and people. The deadline is proposed
- * for the case @case_json from its category and urgency. */
+ * for the case @case_json from its category and urgency. With @case_json NULL the dialog
+ * dispatches several cases: no deadline is asked, each case gets its category's. */
 WgDispatchDialog *
 wg_dispatch_dialog_new (WgStore    *store,
                         JsonObject *case_json)
@@ -383,12 +387,14 @@ wg_dispatch_dialog_new (WgStore    *store,
   const char *category_id;
 
   g_return_val_if_fail (WG_IS_STORE (store), NULL);
-  g_return_val_if_fail (case_json != NULL, NULL);
 
   self = g_object_new (WG_TYPE_DISPATCH_DIALOG, NULL);
-  adw_window_title_set_subtitle (self->title, json_object_get_string_member_with_default (case_json, "number", ""));
+  if (case_json != NULL)
+    adw_window_title_set_subtitle (self->title, json_object_get_string_member_with_default (case_json, "number", ""));
+  else
+    adw_window_title_set_subtitle (self->title, _("Each case gets the deadline of its category and urgency"));
 
-  category_id = json_object_get_string_member_with_default (case_json, "category_id", NULL);
+  category_id = case_json != NULL ? json_object_get_string_member_with_default (case_json, "category_id", NULL) : NULL;
   if (category_id != NULL)
     category = wg_store_get_record (store, "categories", category_id, NULL);
   if (category != NULL && json_object_has_member (category, "default_target") &&
@@ -404,6 +410,11 @@ wg_dispatch_dialog_new (WgStore    *store,
   add_targets (self, store, "grids", load);
   add_targets (self, store, "people", load);
   refilter (self);
+  if (case_json == NULL)
+    {
+      update_confirm (self);
+      return self;
+    }
 
   calendar = wg_deadline_load_calendar (store);
   now = g_date_time_new_now_utc ();

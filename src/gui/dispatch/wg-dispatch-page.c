@@ -2,9 +2,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The queue is a column view over a WgRecordList of cases: filtering (the chosen view, the
- * search) and sorting happen in SQL with indexes, rows are built only when drawn. Names of
- * villages, grids, categories and assignees come from an index built on a worker thread and
- * rebuilt when those records change. Counts per view are counted there too.
+ * filters, the search) and sorting happen in SQL with indexes, rows are built only when
+ * drawn. Names of villages, grids, categories and assignees come from an index built on a
+ * worker thread and rebuilt when those records change. Counts per view, saved views
+ * included, are counted there too.
+ *
+ * This file holds the views (built-in and saved), the selection and the case beside the
+ * queue (pushed as a page of its own at narrow widths), the keyboard and the notifications;
+ * the filters, the columns and the bar for several cases have files of their own.
  */
 #define G_LOG_DOMAIN "WgDispatchPage"
 
@@ -12,70 +17,75 @@
 
 #include <glib/gi18n.h>
 
-#include "wg-case-detail.h"
-#include "wg-case-views.h"
-#include "wg-dispatch-page.h"
+#include "wg-dispatch-page-private.h"
+#include "wg-json.h"
 #include "wg-labels.h"
-#include "wg-record-list.h"
-
-struct _WgDispatchPage
-{
-  AdwBin          parent_instance;
-
-  /* Template widgets */
-  GtkListBox     *views_list;
-  GtkDropDown    *views_dropdown;
-  GtkDropDown    *village_filter;
-  GtkDropDown    *category_filter;
-  GtkDropDown    *urgency_filter;
-  GtkSearchEntry *search_entry;
-  GtkStack       *content_stack;
-  GtkColumnView  *column_view;
-  AdwStatusPage  *empty_page;
-  GtkRevealer    *detail_revealer;
-  WgCaseDetail   *detail;
-
-  /* Owned */
-  WgSession      *session;
-  WgStore        *store;
-  char           *selected_id;
-  GDateTime      *opened_at;       /* urgent reports after this are notified */
-  GHashTable     *notified;        /* case ids already notified */
-  char           *pending_show;    /* a case to select once the queue has it */
-  WgRecordList   *cases;
-  GHashTable     *names;           /* record id → name */
-  GStrv           village_ids;     /* behind the village filter's entries, after "all" */
-  GStrv           category_ids;
-  GHashTable     *count_labels;    /* view id → GtkLabel (borrowed) */
-  GCancellable   *cancellable;
-  char           *view_id;
-  guint           counts_source;
-  gboolean        names_stale;
-};
 
 G_DEFINE_FINAL_TYPE (WgDispatchPage, wg_dispatch_page, ADW_TYPE_BIN)
 
 /* --- names and counts, off the main thread --------------------------------------------------- */
 
-static const char * const named_kinds[] = { "org_units", "grids", "categories", "teams", "people", NULL };
+static const char * const named_kinds[] = { "org_units", "grids", "categories", "teams", "people", "holidays", NULL };
 
 typedef struct
 {
-  GHashTable *names;
-  GHashTable *counts;      /* view id → count */
-  GPtrArray  *villages;    /* ids, in name order */
-  GPtrArray  *categories;
+  char *key;        /* a view's id, or a saved view's */
+  char *where;
+  char *param;
+} CountJob;
+
+static void
+count_job_free (gpointer data)
+{
+  CountJob *job = data;
+
+  g_free (job->key);
+  g_free (job->where);
+  g_free (job->param);
+  g_free (job);
+}
+
+typedef struct
+{
+  WgStore           *store;
+  gboolean           with_names;
+  GPtrArray         *jobs;         /* CountJob */
+
+  GHashTable        *names;
+  GHashTable        *counts;       /* key → count */
+  GPtrArray         *villages;     /* ids, in name order */
+  GPtrArray         *categories;
+  GPtrArray         *assignees;    /* ids: teams, departments, villages, grids, people */
+  GPtrArray         *grids;        /* WgGridEntry */
+  GHashTable        *labels;       /* assignee id → "name · kind" */
+  WgWorkingCalendar *calendar;
 } Loaded;
+
+static void
+grid_entry_free (gpointer data)
+{
+  WgGridEntry *entry = data;
+
+  g_free (entry->id);
+  g_free (entry->village_id);
+  g_free (entry);
+}
 
 static void
 loaded_free (gpointer data)
 {
   Loaded *loaded = data;
 
+  g_clear_object (&loaded->store);
+  g_clear_pointer (&loaded->jobs, g_ptr_array_unref);
   g_clear_pointer (&loaded->names, g_hash_table_unref);
   g_clear_pointer (&loaded->counts, g_hash_table_unref);
   g_clear_pointer (&loaded->villages, g_ptr_array_unref);
   g_clear_pointer (&loaded->categories, g_ptr_array_unref);
+  g_clear_pointer (&loaded->assignees, g_ptr_array_unref);
+  g_clear_pointer (&loaded->grids, g_ptr_array_unref);
+  g_clear_pointer (&loaded->labels, g_hash_table_unref);
+  g_clear_object (&loaded->calendar);
   g_free (loaded);
 }
 
@@ -87,34 +97,120 @@ compare_names (gconstpointer a,
   return g_utf8_collate (g_hash_table_lookup (names, a), g_hash_table_lookup (names, b));
 }
 
-static void update_filter (WgDispatchPage *self);
-
-/* Fills a filter drop-down: "any" first, then the names of @ids; keeps the choice when the
- * chosen id is still there. */
-static GStrv
-fill_filter (GtkDropDown *dropdown,
-             const char  *any,
-             GPtrArray   *ids,
-             GHashTable  *names,
-             GStrv        old_ids)
+static int
+compare_grids (gconstpointer a,
+               gconstpointer b,
+               gpointer      names)
 {
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint selected = gtk_drop_down_get_selected (dropdown);
-  const char *chosen = old_ids != NULL && selected > 0 && selected <= g_strv_length (old_ids) ? old_ids[selected - 1] : NULL;
-  guint keep = 0;
+  const WgGridEntry *x = *(WgGridEntry **) a;
+  const WgGridEntry *y = *(WgGridEntry **) b;
 
-  gtk_string_list_append (labels, any);
+  return g_utf8_collate (g_hash_table_lookup (names, x->id), g_hash_table_lookup (names, y->id));
+}
+
+static const char *
+assignee_kind_label (const char *kind)
+{
+  if (g_str_equal (kind, "team"))
+    return C_("target", "Service team");
+  if (g_str_equal (kind, "department"))
+    return C_("target", "Department");
+  if (g_str_equal (kind, "village"))
+    return C_("target", "Village");
+  if (g_str_equal (kind, "grid"))
+    return C_("target", "Grid");
+  return C_("target", "Person");
+}
+
+/* Whom a case can be sent to, in the order the dispatch dialog offers them. */
+static void
+add_assignees (Loaded     *loaded,
+               const char *kind,
+               GPtrArray  *ids)
+{
+  g_ptr_array_sort_values_with_data (ids, compare_names, loaded->names);
   for (guint i = 0; i < ids->len; i++)
     {
-      gtk_string_list_append (labels, g_hash_table_lookup (names, ids->pdata[i]));
-      g_strv_builder_add (builder, ids->pdata[i]);
-      if (g_strcmp0 (chosen, ids->pdata[i]) == 0)
-        keep = i + 1;
+      /* Translators: an assignee in the queue's filter, "便民服务队 · 服务队" */
+      g_hash_table_insert (loaded->labels, g_strdup (ids->pdata[i]),
+                           g_strdup_printf (C_("assignee", "%s · %s"),
+                                            (char *) g_hash_table_lookup (loaded->names, ids->pdata[i]),
+                                            assignee_kind_label (kind)));
+      g_ptr_array_add (loaded->assignees, g_strdup (ids->pdata[i]));
     }
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (labels));
-  gtk_drop_down_set_selected (dropdown, keep);
-  return g_strv_builder_end (builder);
+}
+
+static void
+load_names (Loaded *loaded)
+{
+  g_autoptr(GPtrArray) teams = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) departments = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) grid_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_free);
+
+  loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  loaded->villages = g_ptr_array_new_with_free_func (g_free);
+  loaded->categories = g_ptr_array_new_with_free_func (g_free);
+  loaded->assignees = g_ptr_array_new_with_free_func (g_free);
+  loaded->grids = g_ptr_array_new_with_free_func (grid_entry_free);
+  loaded->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  loaded->calendar = wg_working_calendar_new ();
+
+  for (guint k = 0; named_kinds[k] != NULL; k++)
+    {
+      g_autoptr(GPtrArray) records = wg_store_list_records (loaded->store, named_kinds[k], NULL);
+
+      for (guint i = 0; records != NULL && i < records->len; i++)
+        {
+          JsonObject *record = records->pdata[i];
+          const char *kind = json_object_get_string_member_with_default (record, "kind", "");
+          const char *id;
+
+          if (g_str_equal (named_kinds[k], "holidays"))
+            {
+              /* The deployment's own days, over the official calendar, as the server counts. */
+              wg_working_calendar_set_day_iso (loaded->calendar,
+                                               json_object_get_string_member_with_default (record, "date", NULL),
+                                               g_str_equal (kind, "workday") ? WG_DAY_KIND_WORKDAY : WG_DAY_KIND_HOLIDAY);
+              continue;
+            }
+          if (!json_object_has_member (record, "id") || !json_object_has_member (record, "name"))
+            continue;
+          id = json_object_get_string_member (record, "id");
+          g_hash_table_insert (loaded->names, g_strdup (id), g_strdup (json_object_get_string_member (record, "name")));
+          if (g_str_equal (named_kinds[k], "org_units") && (g_str_equal (kind, "village") || g_str_equal (kind, "community")))
+            g_ptr_array_add (loaded->villages, g_strdup (id));
+          else if (g_str_equal (named_kinds[k], "categories"))
+            g_ptr_array_add (loaded->categories, g_strdup (id));
+          else if (g_str_equal (named_kinds[k], "teams"))
+            g_ptr_array_add (g_str_equal (kind, "department") ? departments : teams, g_strdup (id));
+          else if (g_str_equal (named_kinds[k], "people"))
+            g_ptr_array_add (people, g_strdup (id));
+          else if (g_str_equal (named_kinds[k], "grids"))
+            {
+              WgGridEntry *entry = g_new0 (WgGridEntry, 1);
+
+              entry->id = g_strdup (id);
+              entry->village_id = g_strdup (json_object_get_string_member_with_default (record, "village_id", NULL));
+              g_ptr_array_add (loaded->grids, entry);
+              g_ptr_array_add (grid_ids, g_strdup (id));
+            }
+        }
+    }
+  g_ptr_array_sort_values_with_data (loaded->villages, compare_names, loaded->names);
+  g_ptr_array_sort_values_with_data (loaded->categories, compare_names, loaded->names);
+  g_ptr_array_sort_with_data (loaded->grids, compare_grids, loaded->names);
+  add_assignees (loaded, "team", teams);
+  add_assignees (loaded, "department", departments);
+  {
+    g_autoptr(GPtrArray) villages = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < loaded->villages->len; i++)
+      g_ptr_array_add (villages, g_strdup (loaded->villages->pdata[i]));
+    add_assignees (loaded, "village", villages);
+  }
+  add_assignees (loaded, "grid", grid_ids);
+  add_assignees (loaded, "person", people);
 }
 
 static void
@@ -123,49 +219,22 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  WgStore *store = task_data;
-  gboolean with_names = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "names"));
-  Loaded *loaded = g_new0 (Loaded, 1);
-  const WgCaseView *views;
-  guint n_views;
+  Loaded *loaded = task_data;
 
-  if (with_names)
+  if (loaded->with_names)
+    load_names (loaded);
+
+  loaded->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < loaded->jobs->len; i++)
     {
-      loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      loaded->villages = g_ptr_array_new_with_free_func (g_free);
-      loaded->categories = g_ptr_array_new_with_free_func (g_free);
-      for (guint k = 0; named_kinds[k] != NULL; k++)
-        {
-          g_autoptr(GPtrArray) records = wg_store_list_records (store, named_kinds[k], NULL);
+      CountJob *job = loaded->jobs->pdata[i];
 
-          for (guint i = 0; records != NULL && i < records->len; i++)
-            {
-              JsonObject *record = records->pdata[i];
-
-              const char *unit = json_object_get_string_member_with_default (record, "kind", "");
-
-              if (!json_object_has_member (record, "id") || !json_object_has_member (record, "name"))
-                continue;
-              g_hash_table_insert (loaded->names,
-                                   g_strdup (json_object_get_string_member (record, "id")),
-                                   g_strdup (json_object_get_string_member (record, "name")));
-              if (g_str_equal (named_kinds[k], "org_units") && (g_str_equal (unit, "village") || g_str_equal (unit, "community")))
-                g_ptr_array_add (loaded->villages, g_strdup (json_object_get_string_member (record, "id")));
-              else if (g_str_equal (named_kinds[k], "categories"))
-                g_ptr_array_add (loaded->categories, g_strdup (json_object_get_string_member (record, "id")));
-            }
-        }
-      g_ptr_array_sort_values_with_data (loaded->villages, compare_names, loaded->names);
-      g_ptr_array_sort_values_with_data (loaded->categories, compare_names, loaded->names);
+      g_hash_table_insert (loaded->counts, g_strdup (job->key),
+                           GSIZE_TO_POINTER (MAX (0, wg_store_count_where (loaded->store, "cases", job->where,
+                                                                             job->param, NULL))));
     }
 
-  loaded->counts = g_hash_table_new (g_str_hash, g_str_equal);
-  views = wg_case_views_get (&n_views);
-  for (guint i = 0; i < n_views; i++)
-    g_hash_table_insert (loaded->counts, (gpointer) views[i].id,
-                         GSIZE_TO_POINTER (MAX (0, wg_store_count_where (store, "cases", views[i].where, NULL, NULL))));
-
-  g_task_return_pointer (task, loaded, loaded_free);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -174,30 +243,26 @@ loaded_cb (GObject      *object,
            gpointer      user_data)
 {
   WgDispatchPage *self = WG_DISPATCH_PAGE (object);
-  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), NULL);
+  Loaded *loaded = g_task_get_task_data (G_TASK (result));
   GHashTableIter iter;
   gpointer key, value;
 
-  if (loaded == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
 
   if (loaded->names != NULL)
     {
-      GStrv villages = fill_filter (self->village_filter, _("All villages"), loaded->villages, loaded->names, self->village_ids);
-      GStrv categories = fill_filter (self->category_filter, _("All categories"), loaded->categories, loaded->names, self->category_ids);
-
-      g_strfreev (self->village_ids);
-      self->village_ids = villages;
-      g_strfreev (self->category_ids);
-      self->category_ids = categories;
-      /* The drop-downs changed under the old ids: filter again with the new ones. */
-      update_filter (self);
+      wg_case_views_set_calendar (loaded->calendar);
       g_clear_pointer (&self->names, g_hash_table_unref);
       self->names = g_steal_pointer (&loaded->names);
+      g_clear_pointer (&self->grids, g_ptr_array_unref);
+      self->grids = g_steal_pointer (&loaded->grids);
+      /* The assignee filter says what kind each one is; the cells show the bare name. */
+      _wg_dispatch_page_fill_choices (self, self->names, loaded->villages, loaded->categories,
+                                      loaded->assignees, loaded->labels);
       wg_case_detail_set_names (self->detail, self->names);
-      /* Rows already drawn show the new names. */
-      if (self->cases != NULL)
-        wg_record_list_rebind (self->cases);
+      /* Rows already drawn show the new names and the deadlines in the new calendar. */
+      _wg_dispatch_page_refresh_cells (self, FALSE);
     }
 
   g_hash_table_iter_init (&iter, loaded->counts);
@@ -209,7 +274,6 @@ loaded_cb (GObject      *object,
       if (label != NULL)
         gtk_label_set_label (label, text);
     }
-  loaded_free (loaded);
 }
 
 static gboolean
@@ -217,27 +281,89 @@ load_cb (gpointer data)
 {
   WgDispatchPage *self = data;
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = wg_case_views_now ();
+  Loaded *loaded;
+  const WgCaseView *views;
+  guint n_views;
 
   self->counts_source = 0;
   if (self->store == NULL)
     return G_SOURCE_REMOVE;
 
+  loaded = g_new0 (Loaded, 1);
+  loaded->store = g_object_ref (self->store);
+  loaded->with_names = self->names_stale;
+  loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
+  self->names_stale = FALSE;
+
+  views = wg_case_views_get (&n_views);
+  for (guint i = 0; i < n_views; i++)
+    {
+      CountJob *job = g_new0 (CountJob, 1);
+
+      job->key = g_strdup (views[i].id);
+      job->where = g_strdup (views[i].where);
+      g_ptr_array_add (loaded->jobs, job);
+    }
+  /* A saved view counts what it shows: its view, filters and search, with "today" now. */
+  for (guint i = 0; i < self->saved_views->len; i++)
+    {
+      WgSavedView *saved = self->saved_views->pdata[i];
+      CountJob *job = g_new0 (CountJob, 1);
+
+      job->key = g_strdup (saved->id);
+      job->where = _wg_dispatch_page_build_where (self, saved->view_id, saved->filter, saved->search, now, &job->param);
+      if (job->where == NULL)
+        {
+          count_job_free (job);
+          continue;
+        }
+      g_ptr_array_add (loaded->jobs, job);
+    }
+
   task = g_task_new (self, self->cancellable, loaded_cb, NULL);
   g_task_set_source_tag (task, load_cb);
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_object_set_data (G_OBJECT (task), "names", GINT_TO_POINTER (self->names_stale));
-  self->names_stale = FALSE;
+  g_task_set_task_data (task, loaded, loaded_free);
   g_task_run_in_thread (task, load_thread);
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule_load (WgDispatchPage *self,
-               gboolean        names)
+void
+_wg_dispatch_page_schedule_load (WgDispatchPage *self,
+                                 gboolean        names)
 {
   self->names_stale |= names;
   if (self->counts_source == 0)
     self->counts_source = g_timeout_add (150, load_cb, self);
+}
+
+/* --- notifications --------------------------------------------------------------------------- */
+
+static GApplication *
+get_application (WgDispatchPage *self,
+                 gboolean       *out_active)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!GTK_IS_WINDOW (root))
+    return NULL;
+  *out_active = gtk_window_is_active (GTK_WINDOW (root));
+  return G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)));
+}
+
+static void
+send_notification (GApplication *app,
+                   const char   *notification_id,
+                   const char   *title,
+                   const char   *body,
+                   const char   *case_id)
+{
+  g_autoptr(GNotification) notification = g_notification_new (title);
+
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_notification_set_default_action_and_target (notification, "app.show-case", "s", case_id);
+  g_application_send_notification (app, notification_id, notification);
 }
 
 /* An urgent report that arrives while the dispatcher looks elsewhere: a desktop notification
@@ -246,17 +372,16 @@ static void
 notify_urgent (WgDispatchPage *self,
                GStrv           ids)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GApplication *app = GTK_IS_WINDOW (root) ? G_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))) : NULL;
+  gboolean active = TRUE;
+  GApplication *app = get_application (self, &active);
   guint sent = 0;
 
-  if (app == NULL || self->store == NULL || gtk_window_is_active (GTK_WINDOW (root)))
+  if (app == NULL || self->store == NULL || active)
     return;
 
   for (guint i = 0; ids[i] != NULL && i < 200 && sent < 5; i++)
     {
       g_autoptr(JsonObject) record = NULL;
-      g_autoptr(GNotification) notification = NULL;
       g_autofree char *title = NULL;
       g_autofree char *notification_id = NULL;
 
@@ -272,14 +397,129 @@ notify_urgent (WgDispatchPage *self,
       g_hash_table_add (self->notified, g_strdup (ids[i]));
       /* Translators: a desktop notification's title; %s is the case number */
       title = g_strdup_printf (_("Urgent Case %s"), json_object_get_string_member_with_default (record, "number", ""));
-      notification = g_notification_new (title);
-      g_notification_set_body (notification, json_object_get_string_member_with_default (record, "title", ""));
-      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
-      g_notification_set_default_action_and_target (notification, "app.show-case", "s", ids[i]);
       notification_id = g_strconcat ("case-", ids[i], NULL);
-      g_application_send_notification (app, notification_id, notification);
+      send_notification (app, notification_id, title, json_object_get_string_member_with_default (record, "title", ""), ids[i]);
       sent++;
     }
+}
+
+typedef struct
+{
+  WgStore   *store;
+  char      *where;
+  GPtrArray *cases;     /* JsonObject */
+} OverdueCheck;
+
+static void
+overdue_check_free (gpointer data)
+{
+  OverdueCheck *check = data;
+
+  g_clear_object (&check->store);
+  g_free (check->where);
+  g_clear_pointer (&check->cases, g_ptr_array_unref);
+  g_free (check);
+}
+
+static void
+overdue_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  OverdueCheck *check = task_data;
+  g_autoptr(GArray) rowids = wg_store_list_rowids (check->store, "cases", check->where, NULL, NULL, NULL);
+
+  check->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; rowids != NULL && i < rowids->len && i < 200; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *local_state = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      gint64 version;
+      guint pending;
+
+      if (!wg_store_read_row (check->store, "cases", g_array_index (rowids, gint64, i), &id, &version, &body,
+                              &local_state, &pending, NULL))
+        continue;
+      node = json_from_string (body, NULL);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (check->cases, json_object_ref (json_node_get_object (node)));
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+overdue_checked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (object);
+  OverdueCheck *check = g_task_get_task_data (G_TASK (result));
+  gboolean active = TRUE;
+  GApplication *app;
+  guint sent = 0;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  /* Time alone moved these into "Overdue": count again. */
+  if (check->cases->len > 0)
+    _wg_dispatch_page_schedule_load (self, FALSE);
+  app = get_application (self, &active);
+  if (app == NULL)
+    return;
+
+  for (guint i = 0; i < check->cases->len; i++)
+    {
+      JsonObject *record = check->cases->pdata[i];
+      const char *id = json_object_get_string_member_with_default (record, "id", "");
+      g_autofree char *notification_id = g_strconcat ("overdue-", id, NULL);
+      g_autofree char *title = NULL;
+
+      /* Each case once; one seen going overdue in the window is not notified later. */
+      if (g_hash_table_contains (self->notified, notification_id))
+        continue;
+      g_hash_table_add (self->notified, g_strdup (notification_id));
+      if (active || sent >= 5)
+        continue;
+
+      /* Translators: a desktop notification's title; %s is the case number */
+      title = g_strdup_printf (_("Case %s Is Overdue"), json_object_get_string_member_with_default (record, "number", ""));
+      send_notification (app, notification_id, title, json_object_get_string_member_with_default (record, "title", ""), id);
+      sent++;
+    }
+}
+
+/* Cases still being handled whose deadline passed since the last look: told once each, by a
+ * desktop notification when the window is not in front. Runs every minute. */
+void
+_wg_dispatch_page_check_overdue (WgDispatchPage *self)
+{
+  g_autoptr(GDateTime) now = wg_case_views_now ();
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *until = NULL;
+  OverdueCheck *check;
+
+  if (self->store == NULL || self->overdue_checked == NULL)
+    return;
+
+  after = wg_rfc3339_format (self->overdue_checked);
+  until = wg_rfc3339_format (now);
+  g_clear_pointer (&self->overdue_checked, g_date_time_unref);
+  self->overdue_checked = g_date_time_ref (now);
+
+  check = g_new0 (OverdueCheck, 1);
+  check->store = g_object_ref (self->store);
+  /* "(deadline IS NULL) = 0" is how the deadline index starts; both bounds are ours. */
+  check->where = g_strdup_printf ("coalesce (local_state, state) IN ('reported', 'accepted', 'dispatched', 'claimed', 'in_progress')"
+                                  " AND (deadline IS NULL) = 0 AND deadline > '%s' AND deadline <= '%s'",
+                                  after, until);
+  task = g_task_new (self, self->cancellable, overdue_checked_cb, NULL);
+  g_task_set_source_tag (task, _wg_dispatch_page_check_overdue);
+  g_task_set_task_data (task, check, overdue_check_free);
+  g_task_run_in_thread (task, overdue_thread);
 }
 
 static void
@@ -289,46 +529,72 @@ store_changed_cb (WgStore        *store,
                   WgDispatchPage *self)
 {
   if (g_strv_contains (named_kinds, kind))
-    schedule_load (self, TRUE);
+    _wg_dispatch_page_schedule_load (self, TRUE);
   else if (g_str_equal (kind, "cases"))
     {
-      schedule_load (self, FALSE);
+      _wg_dispatch_page_schedule_load (self, FALSE);
       notify_urgent (self, ids);
     }
 }
 
-static const char *
-name_of (WgDispatchPage *self,
-         const char     *id)
+const char *
+_wg_dispatch_page_name_of (WgDispatchPage *self,
+                           const char     *id)
 {
   const char *name = id != NULL && self->names != NULL ? g_hash_table_lookup (self->names, id) : NULL;
 
   return name != NULL ? name : "";
 }
 
-/* --- filter ---------------------------------------------------------------------------------- */
-
-static void
-update_filter (WgDispatchPage *self)
+/* Says @text in the window's toast overlay. */
+void
+_wg_dispatch_page_toast (WgDispatchPage *self,
+                         const char     *text)
 {
-  static const char * const urgencies[] = { NULL, "urgent", "high", "normal", "low" };
-  const WgCaseView *view = wg_case_views_find (self->view_id);
-  g_autofree char *query = wg_fts_build_query (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  g_autofree char *where = NULL;
-  guint village = gtk_drop_down_get_selected (self->village_filter);
-  guint category = gtk_drop_down_get_selected (self->category_filter);
-  guint urgency = gtk_drop_down_get_selected (self->urgency_filter);
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
-  if (self->cases == NULL || view == NULL)
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+/* --- the queue's rows ------------------------------------------------------------------------ */
+
+static WgSavedView *
+find_saved (WgDispatchPage *self,
+            const char     *id)
+{
+  for (guint i = 0; self->saved_views != NULL && i < self->saved_views->len; i++)
+    if (g_strcmp0 (((WgSavedView *) self->saved_views->pdata[i])->id, id) == 0)
+      return self->saved_views->pdata[i];
+  return NULL;
+}
+
+/* The built-in view behind the chosen row: itself, or the one a saved view narrows. */
+static const char *
+base_view_id (WgDispatchPage *self)
+{
+  WgSavedView *saved = find_saved (self, self->view_id);
+
+  return saved != NULL ? saved->view_id : self->view_id;
+}
+
+void
+_wg_dispatch_page_update_filter (WgDispatchPage *self)
+{
+  g_autoptr(GDateTime) now = wg_case_views_now ();
+  g_autofree char *query = NULL;
+  g_autofree char *where = NULL;
+
+  if (self->cases == NULL)
     return;
 
-  where = wg_case_filter_where (view, query != NULL,
-                                village > 0 && self->village_ids != NULL && village <= g_strv_length (self->village_ids)
-                                ? self->village_ids[village - 1] : NULL,
-                                category > 0 && self->category_ids != NULL && category <= g_strv_length (self->category_ids)
-                                ? self->category_ids[category - 1] : NULL,
-                                urgency < G_N_ELEMENTS (urgencies) ? urgencies[urgency] : NULL);
-  wg_record_list_set_filter (self->cases, where, query);
+  where = _wg_dispatch_page_build_where (self, base_view_id (self), self->filter,
+                                         gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), now, &query);
+  if (where != NULL)
+    {
+      self->scroll_to_top = TRUE;
+      wg_record_list_set_filter (self->cases, where, query);
+    }
 }
 
 static void
@@ -339,34 +605,55 @@ update_empty (WgDispatchPage *self)
 
   adw_status_page_set_description (self->empty_page,
                                    search[0] != '\0' ? _("No case in this view matches the search.")
-                                                     : _("Cases reported by grid workers, citizens and the hotline appear here as they arrive."));
+                                   : wg_case_filter_count_active (self->filter) > 0 ? _("No case in this view matches the filters.")
+                                   : _("Cases reported by grid workers, citizens and the hotline appear here as they arrive."));
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "list");
+}
+
+/* The one case selected, or NULL when none or several are. */
+WgRecord *
+_wg_dispatch_page_get_single (WgDispatchPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  if (self->selection == NULL)
+    return NULL;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_get_size (selected) != 1)
+    return NULL;
+  return g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (selected));
 }
 
 static void show_detail (WgDispatchPage *self,
                          WgRecord       *record);
+static void open_detail (WgDispatchPage *self);
+
+/* Puts the keyboard on the case at @position (selecting it alone when @select): the row may
+ * not have a widget yet, so the list takes the focus itself and hands it on. */
+static void
+focus_row (WgDispatchPage *self,
+           guint           position,
+           gboolean        select)
+{
+  gtk_column_view_scroll_to (self->column_view, position, NULL,
+                             GTK_LIST_SCROLL_FOCUS | (select ? GTK_LIST_SCROLL_SELECT : 0), NULL);
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->column_view)) &&
+      !(gtk_widget_get_state_flags (GTK_WIDGET (self->column_view)) & GTK_STATE_FLAG_FOCUS_WITHIN))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
 
 /* Selects the case asked for by wg_dispatch_page_show_case () once the queue holds it. */
 static void
 select_pending (WgDispatchPage *self)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
-  GListModel *cases = self->cases != NULL ? G_LIST_MODEL (self->cases) : NULL;
+  guint position;
 
-  if (self->pending_show == NULL || selection == NULL || cases == NULL)
+  if (self->pending_show == NULL || self->cases == NULL ||
+      (position = wg_record_list_find (self->cases, self->pending_show)) == G_MAXUINT)
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (cases) && i < 10000; i++)
-    {
-      g_autoptr(WgRecord) record = g_list_model_get_item (cases, i);
 
-      if (g_strcmp0 (wg_record_get_id (record), self->pending_show) == 0)
-        {
-          g_clear_pointer (&self->pending_show, g_free);
-          gtk_single_selection_set_selected (selection, i);
-          gtk_column_view_scroll_to (self->column_view, i, NULL, GTK_LIST_SCROLL_SELECT, NULL);
-          return;
-        }
-    }
+  g_clear_pointer (&self->pending_show, g_free);
+  focus_row (self, position, TRUE);
 }
 
 static void
@@ -376,237 +663,451 @@ items_changed_cb (GListModel     *model,
                   guint           added,
                   WgDispatchPage *self)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
-  WgRecord *record = selection != NULL ? gtk_single_selection_get_selected_item (selection) : NULL;
+  g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
 
   update_empty (self);
   select_pending (self);
+
+  /* A case that moved in the order was taken out and put back: select it where it is now. */
+  if (record == NULL && self->selected_id != NULL && removed > 0 && added > 0)
+    {
+      guint now_at = wg_record_list_find (self->cases, self->selected_id);
+      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+      if (now_at != G_MAXUINT && gtk_bitset_is_empty (selected))
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), now_at, TRUE);
+      return;
+    }
+
   /* The case on show changed (an action confirmed, a team claimed it): show it as it is now. */
   if (record != NULL && g_strcmp0 (wg_record_get_id (record), self->selected_id) == 0)
     show_detail (self, record);
+}
+
+/* Another view, filter or order starts at its top once loaded; a sync's changes keep the
+ * place. */
+static void
+loading_changed_cb (WgDispatchPage *self)
+{
+  if (!self->scroll_to_top || wg_record_list_get_loading (self->cases))
+    return;
+  self->scroll_to_top = FALSE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
+    gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+}
+
+static gboolean
+scroll_to_top_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+
+  /* Not once the page is going. */
+  if (self->cancellable != NULL && self->cases != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
+    gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* New cases from a sync, told just before the list changes: pointed out for a moment. When
+ * the dispatcher is at the top they come into view there; when scrolled, the rows on screen
+ * stay where they are (the view keeps its anchor on the row it shows first, and the
+ * selection moves with its cases). */
+static void
+rows_inserted_cb (WgRecordList   *cases,
+                  guint           position,
+                  guint           n_items,
+                  WgDispatchPage *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  _wg_dispatch_page_mark_fresh (self, position, n_items);
+  if (position == 0 && vadjustment != NULL && gtk_adjustment_get_value (vadjustment) <= 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, scroll_to_top_cb, g_object_ref (self), NULL);
+}
+
+/* --- views ----------------------------------------------------------------------------------- */
+
+static GtkWidget *
+create_view_row (WgDispatchPage *self,
+                 const char     *id,
+                 const char     *title,
+                 gboolean        saved)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *count = gtk_label_new ("");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), count);
+
+  if (saved)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
+      g_autoptr(GMenuItem) delete = g_menu_item_new (_("_Delete"), NULL);
+      GtkWidget *button = gtk_menu_button_new ();
+
+      g_menu_item_set_action_and_target_value (rename, "queue.rename-view", g_variant_new_string (id));
+      g_menu_item_set_action_and_target_value (delete, "queue.delete-view", g_variant_new_string (id));
+      g_menu_append_item (menu, rename);
+      g_menu_append_item (menu, delete);
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+      gtk_widget_set_tooltip_text (button, _("Rename or Delete the View"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_name (button, "saved-view-menu");
+      gtk_box_append (GTK_BOX (box), button);
+      g_object_set_data (G_OBJECT (row), "saved", GINT_TO_POINTER (TRUE));
+    }
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_name (row, id);
+  g_hash_table_insert (self->count_labels, g_strdup (id), count);
+  return row;
+}
+
+/* "Saved Views" above the first saved one. */
+static void
+views_header_cb (GtkListBoxRow *row,
+                 GtkListBoxRow *before,
+                 gpointer       data)
+{
+  gboolean saved = g_object_get_data (G_OBJECT (row), "saved") != NULL;
+  gboolean first = saved && (before == NULL || g_object_get_data (G_OBJECT (before), "saved") == NULL);
+
+  if (first && gtk_list_box_row_get_header (row) == NULL)
+    {
+      GtkWidget *header = gtk_label_new (_("Saved Views"));
+
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_widget_set_margin_top (header, 12);
+      gtk_widget_set_margin_start (header, 12);
+      gtk_widget_set_margin_bottom (header, 3);
+      gtk_widget_add_css_class (header, "heading");
+      gtk_widget_add_css_class (header, "dim-label");
+      gtk_list_box_row_set_header (row, header);
+    }
+  else if (!first)
+    gtk_list_box_row_set_header (row, NULL);
+}
+
+/* The built-in views, then the saved ones; the narrow drop-down lists the same. Keeps the
+ * chosen row when it is still there. */
+static void
+populate_views (WgDispatchPage *self)
+{
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  g_autofree char *chosen = g_strdup (self->view_id);
+  const WgCaseView *views;
+  GtkWidget *row;
+  guint n_views;
+
+  g_hash_table_remove_all (self->count_labels);
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->views_list))) != NULL)
+    gtk_list_box_remove (self->views_list, row);
+
+  views = wg_case_views_get (&n_views);
+  for (guint i = 0; i < n_views; i++)
+    {
+      gtk_string_list_append (titles, wg_case_view_get_title (&views[i]));
+      gtk_list_box_append (self->views_list, create_view_row (self, views[i].id, wg_case_view_get_title (&views[i]), FALSE));
+    }
+  for (guint i = 0; i < self->saved_views->len; i++)
+    {
+      WgSavedView *saved = self->saved_views->pdata[i];
+
+      gtk_string_list_append (titles, saved->name);
+      gtk_list_box_append (self->views_list, create_view_row (self, saved->id, saved->name, TRUE));
+      saved->count_label = g_hash_table_lookup (self->count_labels, saved->id);
+    }
+  gtk_drop_down_set_model (self->views_dropdown, G_LIST_MODEL (titles));
+
+  wg_dispatch_page_set_view (self, find_saved (self, chosen) != NULL || wg_case_views_find (chosen) != NULL ? chosen : "new");
+  _wg_dispatch_page_schedule_load (self, FALSE);
 }
 
 static void
 view_selected_cb (WgDispatchPage *self,
                   GtkListBoxRow  *row)
 {
+  WgSavedView *saved;
+
+  gboolean from_saved;
+
   if (row == NULL)
     return;
 
+  from_saved = find_saved (self, self->view_id) != NULL;
   g_set_str (&self->view_id, gtk_widget_get_name (GTK_WIDGET (row)));
   gtk_drop_down_set_selected (self->views_dropdown, gtk_list_box_row_get_index (row));
-  update_filter (self);
+
+  /* A saved view brings back its filters and search, and takes them along when left for a
+   * view of the list; between those, the filters stay as set. */
+  if ((saved = find_saved (self, self->view_id)) != NULL)
+    {
+      wg_case_filter_free (self->filter);
+      self->filter = wg_case_filter_copy (saved->filter);
+      _wg_dispatch_page_show_filter (self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), saved->search != NULL ? saved->search : "");
+    }
+  else if (from_saved)
+    {
+      wg_case_filter_clear (self->filter);
+      _wg_dispatch_page_show_filter (self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+    }
+  _wg_dispatch_page_update_filter (self);
+  update_empty (self);
 }
 
 /* At narrow widths the views are a drop-down; both choose the same view. */
 static void
 dropdown_selected_cb (WgDispatchPage *self)
 {
-  const WgCaseView *views;
-  guint n_views;
-  guint selected = gtk_drop_down_get_selected (self->views_dropdown);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->views_list, gtk_drop_down_get_selected (self->views_dropdown));
 
-  views = wg_case_views_get (&n_views);
-  if (selected < n_views && g_strcmp0 (self->view_id, views[selected].id) != 0)
-    wg_dispatch_page_set_view (self, views[selected].id);
-}
-
-static void
-filter_changed_cb (WgDispatchPage *self)
-{
-  update_filter (self);
+  if (row != NULL && g_strcmp0 (self->view_id, gtk_widget_get_name (GTK_WIDGET (row))) != 0)
+    gtk_list_box_select_row (self->views_list, row);
 }
 
 static void
 search_changed_cb (WgDispatchPage *self)
 {
-  update_filter (self);
+  _wg_dispatch_page_update_filter (self);
 }
 
-/* --- columns --------------------------------------------------------------------------------- */
-
-typedef enum
-{
-  COLUMN_URGENCY,
-  COLUMN_NUMBER,
-  COLUMN_CATEGORY,
-  COLUMN_PLACE,
-  COLUMN_TITLE,
-  COLUMN_SOURCE,
-  COLUMN_REPORTED,
-  COLUMN_DEADLINE,
-  COLUMN_STATE,
-  COLUMN_ASSIGNEE,
-} Column;
+/* --- saved views ----------------------------------------------------------------------------- */
 
 static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  data)
+saved_view_free (gpointer data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  WgSavedView *saved = data;
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  g_free (saved->id);
+  g_free (saved->name);
+  g_free (saved->view_id);
+  g_free (saved->search);
+  wg_case_filter_free (saved->filter);
+  g_free (saved);
+}
+
+/* Saved views belong to an account on a server: the same as the cache's identity. */
+static char *
+account_key (WgDispatchPage *self)
+{
+  if (self->session == NULL || !wg_session_get_signed_in (self->session))
+    return NULL;
+  return g_strconcat (wg_session_get_server_url (self->session), "\n", wg_session_get_username (self->session), NULL);
 }
 
 static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              WgDispatchPage           *self)
+load_saved_views (WgDispatchPage *self)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  WgRecord *record = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  g_autofree char *owned = NULL;
-  const char *text = "";
-  const char *state = wg_record_get_state (record);
+  g_autofree char *account = account_key (self);
+  g_autoptr(GVariant) all = g_settings_get_value (self->settings, "saved-views");
+  GVariantIter iter;
+  const char *owner, *id, *name, *view_id, *search;
+  GVariant *filter;
 
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  g_ptr_array_set_size (self->saved_views, 0);
+  if (account == NULL)
+    return;
 
-  switch (column)
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s&s@a{ss})", &owner, &id, &name, &view_id, &search, &filter))
     {
-    case COLUMN_URGENCY:
-      {
-        const char *urgency = wg_record_get_string (record, "urgency");
-
-        text = wg_label_urgency (urgency);
-        if (g_strcmp0 (urgency, "urgent") == 0)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-        else if (g_strcmp0 (urgency, "high") == 0)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
-      }
-      break;
-
-    case COLUMN_NUMBER:
-      text = wg_record_get_string (record, "number");
-      break;
-
-    case COLUMN_CATEGORY:
-      text = name_of (self, wg_record_get_string (record, "category_id"));
-      break;
-
-    case COLUMN_PLACE:
-      /* Translators: a case's village and grid in the queue, "马街社区 · 第3网格" */
-      owned = g_strdup_printf (C_("place", "%s · %s"), name_of (self, wg_record_get_string (record, "village_id")),
-                               name_of (self, wg_record_get_string (record, "grid_id")));
-      text = owned;
-      break;
-
-    case COLUMN_TITLE:
-      text = wg_record_get_string (record, "title");
-      break;
-
-    case COLUMN_SOURCE:
-      text = wg_label_source (wg_record_get_string (record, "source"));
-      break;
-
-    case COLUMN_REPORTED:
-      owned = wg_case_format_time (wg_record_get_string (record, "created_at"));
-      text = owned;
-      break;
-
-    case COLUMN_DEADLINE:
-      {
-        g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-        WgDeadlineState deadline = wg_case_deadline_state (state, wg_record_get_string (record, "deadline"),
-                                                           now, &owned);
-
-        text = owned;
-        if (deadline == WG_DEADLINE_OVERDUE)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-        else if (deadline == WG_DEADLINE_APPROACHING)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
-      }
-      break;
-
-    case COLUMN_STATE:
-      if (wg_record_get_pending (record))
+      if (g_str_equal (owner, account) && wg_case_views_find (view_id) != NULL && find_saved (self, id) == NULL)
         {
-          /* Translators: a case's state while an action on it waits to be sent */
-          owned = g_strdup_printf (_("%s (waiting to be sent)"), wg_label_case_state (state));
-          text = owned;
-          gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+          WgSavedView *saved = g_new0 (WgSavedView, 1);
+
+          saved->id = g_strdup (id);
+          saved->name = g_strdup (name);
+          saved->view_id = g_strdup (view_id);
+          saved->search = g_strdup (search);
+          saved->filter = wg_case_filter_from_variant (filter);
+          g_ptr_array_add (self->saved_views, saved);
         }
-      else
-        text = wg_label_case_state (state);
-      break;
-
-    case COLUMN_ASSIGNEE:
-      {
-        JsonObject *json = wg_record_get_json (record);
-        JsonNode *assignee = json != NULL ? json_object_get_member (json, "assignee") : NULL;
-
-        if (assignee != NULL && JSON_NODE_HOLDS_OBJECT (assignee) &&
-            json_object_has_member (json_node_get_object (assignee), "id"))
-          text = name_of (self, json_object_get_string_member (json_node_get_object (assignee), "id"));
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
+      g_variant_unref (filter);
     }
-
-  gtk_label_set_label (label, text != NULL ? text : "");
 }
 
+/* Writes this account's saved views back, leaving other accounts' as they were. */
 static void
-add_column (WgDispatchPage *self,
-            Column          column,
-            const char     *title,
-            gboolean        expand,
-            int             width)
+store_saved_views (WgDispatchPage *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
+  g_autofree char *account = account_key (self);
+  g_autoptr(GVariant) all = g_settings_get_value (self->settings, "saved-views");
+  GVariantBuilder builder;
+  GVariantIter iter;
+  GVariant *entry;
 
-  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell_cb), self, 0);
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, width);
-  gtk_column_view_append_column (self->column_view, view_column);
-  g_object_unref (view_column);
-}
+  if (account == NULL)
+    return;
 
-/* --- views ----------------------------------------------------------------------------------- */
-
-static void
-populate_views (WgDispatchPage *self)
-{
-  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
-  const WgCaseView *views;
-  guint n_views;
-
-  views = wg_case_views_get (&n_views);
-  for (guint i = 0; i < n_views; i++)
-    gtk_string_list_append (titles, wg_case_view_get_title (&views[i]));
-  gtk_drop_down_set_model (self->views_dropdown, G_LIST_MODEL (titles));
-
-  for (guint i = 0; i < n_views; i++)
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssssa{ss})"));
+  g_variant_iter_init (&iter, all);
+  while ((entry = g_variant_iter_next_value (&iter)) != NULL)
     {
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *title = gtk_label_new (wg_case_view_get_title (&views[i]));
-      GtkWidget *count = gtk_label_new ("");
+      const char *owner;
 
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_widget_set_hexpand (title, TRUE);
-      gtk_widget_add_css_class (count, "dim-label");
-      gtk_widget_add_css_class (count, "numeric");
-      gtk_box_append (GTK_BOX (box), title);
-      gtk_box_append (GTK_BOX (box), count);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      gtk_widget_set_name (row, views[i].id);
-      gtk_list_box_append (self->views_list, row);
-      g_hash_table_insert (self->count_labels, (gpointer) views[i].id, count);
+      g_variant_get_child (entry, 0, "&s", &owner);
+      if (!g_str_equal (owner, account))
+        g_variant_builder_add_value (&builder, entry);
+      g_variant_unref (entry);
     }
+  for (guint i = 0; i < self->saved_views->len; i++)
+    {
+      WgSavedView *saved = self->saved_views->pdata[i];
+
+      g_variant_builder_add (&builder, "(sssss@a{ss})", account, saved->id, saved->name, saved->view_id,
+                             saved->search != NULL ? saved->search : "", wg_case_filter_to_variant (saved->filter));
+    }
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+}
+
+static void
+name_changed_cb (GtkEditable    *entry,
+                 AdwAlertDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_alert_dialog_set_response_enabled (dialog, "save", name[0] != '\0');
+}
+
+static void
+name_response_cb (AdwAlertDialog *dialog,
+                  const char     *response,
+                  WgDispatchPage *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char *renaming = g_object_get_data (G_OBJECT (dialog), "saved-id");
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  WgSavedView *saved;
+
+  if (g_strcmp0 (response, "save") != 0 || name[0] == '\0')
+    return;
+
+  if (renaming != NULL)
+    {
+      if ((saved = find_saved (self, renaming)) == NULL)
+        return;
+      g_set_str (&saved->name, name);
+    }
+  else
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      saved = g_new0 (WgSavedView, 1);
+      saved->id = g_strconcat ("saved-", uuid, NULL);
+      saved->name = g_strdup (name);
+      saved->view_id = g_strdup (base_view_id (self));
+      saved->search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      saved->filter = wg_case_filter_copy (self->filter);
+      g_ptr_array_add (self->saved_views, saved);
+      g_set_str (&self->view_id, saved->id);
+    }
+  store_saved_views (self);
+  populate_views (self);
+}
+
+/* Asks for a view's name: a new one for the current filters, or @saved's new name. */
+static void
+ask_name (WgDispatchPage *self,
+          WgSavedView    *saved)
+{
+  AdwDialog *dialog;
+  GtkWidget *entry = gtk_entry_new ();
+
+  if (saved == NULL)
+    dialog = adw_alert_dialog_new (_("Save as View"),
+                                   _("The view, its filters and the search are kept under this name in the list of views, with their count."));
+  else
+    dialog = adw_alert_dialog_new (_("Rename View"), NULL);
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_widget_set_name (entry, "view-name");
+  if (saved != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (entry), saved->name);
+  adw_alert_dialog_set_extra_child (ADW_ALERT_DIALOG (dialog), entry);
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"),
+                                  "save", saved == NULL ? _("_Save") : _("_Rename"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "save");
+  adw_alert_dialog_set_response_enabled (ADW_ALERT_DIALOG (dialog), "save", saved != NULL);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  if (saved != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "saved-id", g_strdup (saved->id), g_free);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (name_changed_cb), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (name_response_cb), self, 0);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
+}
+
+static void
+save_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+
+  if (self->store != NULL)
+    ask_name (self, NULL);
+}
+
+static void
+rename_view_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+  WgSavedView *saved = find_saved (self, g_variant_get_string (parameter, NULL));
+
+  if (saved != NULL)
+    ask_name (self, saved);
+}
+
+static void
+delete_response_cb (AdwAlertDialog *dialog,
+                    const char     *response,
+                    WgDispatchPage *self)
+{
+  WgSavedView *saved = find_saved (self, g_object_get_data (G_OBJECT (dialog), "saved-id"));
+
+  if (g_strcmp0 (response, "delete") != 0 || saved == NULL)
+    return;
+  /* The filters stay as they are; only the name goes. */
+  if (g_strcmp0 (self->view_id, saved->id) == 0)
+    g_set_str (&self->view_id, saved->view_id);
+  g_ptr_array_remove (self->saved_views, saved);
+  store_saved_views (self);
+  populate_views (self);
+}
+
+static void
+delete_view_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+  WgSavedView *saved = find_saved (self, g_variant_get_string (parameter, NULL));
+  g_autofree char *heading = NULL;
+  AdwDialog *dialog;
+
+  if (saved == NULL)
+    return;
+  heading = g_strdup_printf (_("Delete View “%s”?"), saved->name);
+  dialog = adw_alert_dialog_new (heading, _("The cases stay as they are; only the view’s name and filters are forgotten."));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  g_object_set_data_full (G_OBJECT (dialog), "saved-id", g_strdup (saved->id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 /* --- the case's detail ----------------------------------------------------------------------- */
@@ -616,39 +1117,263 @@ show_detail (WgDispatchPage *self,
              WgRecord       *record)
 {
   wg_case_detail_set_record (self->detail, record);
-  gtk_revealer_set_reveal_child (self->detail_revealer, record != NULL);
+  gtk_revealer_set_reveal_child (self->detail_revealer, record != NULL && !self->narrow);
+  gtk_label_set_label (self->detail_title, record != NULL && wg_record_get_string (record, "number") != NULL
+                                           ? wg_record_get_string (record, "number") : "");
+  if (record == NULL && self->narrow)
+    adw_navigation_view_pop_to_tag (self->navigation, "queue");
 }
 
 static void
-selection_changed_cb (GtkSingleSelection *selection,
-                      GParamSpec         *pspec,
-                      WgDispatchPage     *self)
+selection_changed_cb (GtkSelectionModel *selection,
+                      guint              position,
+                      guint              n_items,
+                      WgDispatchPage    *self)
 {
-  WgRecord *record = gtk_single_selection_get_selected_item (selection);
+  g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
 
   g_set_str (&self->selected_id, record != NULL ? wg_record_get_id (record) : NULL);
   show_detail (self, record);
+  _wg_dispatch_page_update_bulk (self);
 }
 
-/* --- GObject --------------------------------------------------------------------------------- */
+/* The detail lives beside the queue when there is room, and on a page of its own below the
+ * breakpoint; moved after the breakpoint applied, never in the middle of a size allocation. */
+static gboolean
+place_detail_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+  AdwBin *from = self->narrow ? self->wide_detail_slot : self->narrow_detail_slot;
+  AdwBin *to = self->narrow ? self->narrow_detail_slot : self->wide_detail_slot;
+  g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
+
+  if (self->cancellable == NULL)
+    {
+      g_object_unref (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (adw_bin_get_child (from) == GTK_WIDGET (self->detail))
+    {
+      g_object_ref (self->detail);
+      adw_bin_set_child (from, NULL);
+      adw_bin_set_child (to, GTK_WIDGET (self->detail));
+      g_object_unref (self->detail);
+    }
+  if (!self->narrow)
+    adw_navigation_view_pop_to_tag (self->navigation, "queue");
+  gtk_revealer_set_reveal_child (self->detail_revealer, record != NULL && !self->narrow);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_narrow (WgDispatchPage *self,
+            gboolean        narrow)
+{
+  self->narrow = narrow;
+  g_idle_add_full (G_PRIORITY_DEFAULT, place_detail_cb, g_object_ref (self), NULL);
+}
+
+static void
+narrow_apply_cb (WgDispatchPage *self)
+{
+  set_narrow (self, TRUE);
+}
+
+static void
+narrow_unapply_cb (WgDispatchPage *self)
+{
+  set_narrow (self, FALSE);
+}
+
+/* The first button of the detail's actions, where Enter takes the dispatcher. */
+static GtkWidget *
+find_first_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child) && gtk_widget_get_sensitive (child))
+        return child;
+      if ((found = find_first_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+focus_detail (WgDispatchPage *self)
+{
+  GtkWidget *button = find_first_button (GTK_WIDGET (self->detail));
+
+  if (button != NULL)
+    gtk_widget_grab_focus (button);
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->detail), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+detail_mapped_cb (WgDispatchPage *self)
+{
+  g_signal_handlers_disconnect_by_func (self->detail, detail_mapped_cb, self);
+  focus_detail (self);
+}
+
+/* Enter: the selected case, with the focus on its first action; a page of its own when
+ * narrow. */
+static void
+open_detail (WgDispatchPage *self)
+{
+  g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
+
+  if (record == NULL)
+    return;
+  show_detail (self, record);
+  if (self->narrow)
+    {
+      if (adw_navigation_view_get_visible_page (self->navigation) != self->detail_page)
+        adw_navigation_view_push (self->navigation, self->detail_page);
+    }
+  /* Once the revealer or the page shows the detail's buttons: a hidden button takes no focus. */
+  g_signal_handlers_disconnect_by_func (self->detail, detail_mapped_cb, self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->detail)))
+    focus_detail (self);
+  else
+    g_signal_connect_swapped (self->detail, "map", G_CALLBACK (detail_mapped_cb), self);
+}
+
+static void
+row_activated_cb (WgDispatchPage *self,
+                  guint           position)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  open_detail (self);
+}
+
+static gboolean
+open_pressed_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+
+  if (self->cancellable != NULL && self->pressed_position != G_MAXUINT && self->selection != NULL &&
+      self->pressed_position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    {
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), self->pressed_position, TRUE);
+      open_detail (self);
+    }
+  self->pressed_position = G_MAXUINT;
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* At narrow widths a click on a case opens it, as a tap would, even the case selected
+ * already. The press is seen on its way to the row, which handles it as usual first. */
+static void
+queue_pressed_cb (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  WgDispatchPage  *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkListItem *item = NULL;
+
+  if (!self->narrow || n_press != 1 || (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0)
+    return;
+  for (; widget != NULL && widget != GTK_WIDGET (self->column_view) && item == NULL; widget = gtk_widget_get_parent (widget))
+    item = g_object_get_data (G_OBJECT (widget), "list-item");
+  if (item == NULL)
+    return;
+  self->pressed_position = gtk_list_item_get_position (item);
+  g_idle_add_full (G_PRIORITY_DEFAULT, open_pressed_cb, g_object_ref (self), NULL);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  open_detail (WG_DISPATCH_PAGE (widget));
+}
+
+/* j and k: the next and the previous case, selected alone and in view. */
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+  int delta = g_variant_get_int32 (parameter);
+  guint n_items = self->cases != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->cases)) : 0;
+  g_autoptr(GtkBitset) selected = NULL;
+  guint position;
+
+  if (n_items == 0)
+    return;
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_is_empty (selected))
+    position = 0;
+  else if (delta > 0)
+    position = MIN (gtk_bitset_get_maximum (selected) + 1, n_items - 1);
+  else
+    position = gtk_bitset_get_minimum (selected) > 0 ? gtk_bitset_get_minimum (selected) - 1 : 0;
+  focus_row (self, position, TRUE);
+}
+
+/* Escape from the case: back to the queue, on the case it came from. Lets Escape go on
+ * elsewhere (a search entry clears itself, a dialog closes). */
+static gboolean
+back_to_queue (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   data)
+{
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  gboolean in_detail = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->detail));
+  gboolean on_page = self->narrow && adw_navigation_view_get_visible_page (self->navigation) == self->detail_page;
+  g_autoptr(GtkBitset) selected = NULL;
+
+  if (!in_detail && !on_page)
+    return FALSE;
+
+  if (on_page)
+    adw_navigation_view_pop_to_tag (self->navigation, "queue");
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (!gtk_bitset_is_empty (selected))
+    focus_row (self, gtk_bitset_get_minimum (selected), FALSE);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  return TRUE;
+}
 
 static void
 focus_search_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (WG_DISPATCH_PAGE (widget)->search_entry));
+  WgDispatchPage *self = WG_DISPATCH_PAGE (widget);
+
+  if (self->narrow)
+    adw_navigation_view_pop_to_tag (self->navigation, "queue");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
+
+/* --- GObject --------------------------------------------------------------------------------- */
 
 static void
 wg_dispatch_page_dispose (GObject *object)
 {
   WgDispatchPage *self = WG_DISPATCH_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
   wg_dispatch_page_set_session (self, NULL);
   g_clear_object (&self->session);
-  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _wg_dispatch_page_columns_dispose (self);
+  _wg_dispatch_page_filters_dispose (self);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), WG_TYPE_DISPATCH_PAGE);
 
   G_OBJECT_CLASS (wg_dispatch_page_parent_class)->dispose (object);
@@ -660,12 +1385,14 @@ wg_dispatch_page_finalize (GObject *object)
   WgDispatchPage *self = WG_DISPATCH_PAGE (object);
 
   g_clear_pointer (&self->names, g_hash_table_unref);
+  g_clear_pointer (&self->grids, g_ptr_array_unref);
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
-  g_clear_pointer (&self->village_ids, g_strfreev);
-  g_clear_pointer (&self->category_ids, g_strfreev);
+  g_clear_pointer (&self->saved_views, g_ptr_array_unref);
+  g_clear_pointer (&self->filter, wg_case_filter_free);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->selected_id, g_free);
   g_clear_pointer (&self->opened_at, g_date_time_unref);
+  g_clear_pointer (&self->overdue_checked, g_date_time_unref);
   g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_pointer (&self->pending_show, g_free);
 
@@ -682,24 +1409,63 @@ wg_dispatch_page_class_init (WgDispatchPageClass *klass)
   object_class->finalize = wg_dispatch_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wangge/Wangge/dispatch/wg-dispatch-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, navigation);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_page);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_list);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, views_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, village_filter);
-  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, category_filter);
-  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, urgency_filter);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, queue_scroller);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, queue_menu_button);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, wide_detail_slot);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, narrow_detail_slot);
+  gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, WgDispatchPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, view_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dropdown_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, narrow_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, narrow_unapply_cb);
+  _wg_dispatch_page_filters_class_init (widget_class);
+  _wg_dispatch_page_bulk_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "dispatch.search", NULL, focus_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "dispatch.search", NULL);
+
+  gtk_widget_class_install_action (widget_class, "queue.save-view", NULL, save_view_action);
+  gtk_widget_class_install_action (widget_class, "queue.rename-view", "s", rename_view_action);
+  gtk_widget_class_install_action (widget_class, "queue.delete-view", "s", delete_view_action);
+  gtk_widget_class_install_action (widget_class, "queue.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "queue.move", "i", move_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, back_to_queue, NULL);
+}
+
+/* j/k and Enter belong to the queue: typed elsewhere (the search) they are letters. */
+static void
+setup_keyboard (WgDispatchPage *self)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  const struct { guint key; int delta; } moves[] = { { GDK_KEY_j, 1 }, { GDK_KEY_k, -1 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (moves[i].key, 0),
+                                                gtk_named_action_new ("queue.move"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (moves[i].delta));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), keys);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (queue_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
 }
 
 static void
@@ -709,42 +1475,21 @@ wg_dispatch_page_init (WgDispatchPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   wg_case_detail_attach_to_page (self->detail, GTK_WIDGET (self));
 
+  self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
-  self->count_labels = g_hash_table_new (g_str_hash, g_str_equal);
+  self->count_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->saved_views = g_ptr_array_new_with_free_func (saved_view_free);
+  self->filter = wg_case_filter_new ();
   self->view_id = g_strdup ("new");
+  self->pressed_position = G_MAXUINT;
 
-  add_column (self, COLUMN_URGENCY, C_("column", "Urgency"), FALSE, 60);
-  add_column (self, COLUMN_NUMBER, C_("column", "Number"), FALSE, 110);
-  add_column (self, COLUMN_CATEGORY, C_("column", "Category"), FALSE, 96);
-  add_column (self, COLUMN_PLACE, C_("column", "Village and Grid"), FALSE, 170);
-  add_column (self, COLUMN_TITLE, C_("column", "Title"), TRUE, 220);
-  add_column (self, COLUMN_SOURCE, C_("column", "Source"), FALSE, 96);
-  add_column (self, COLUMN_REPORTED, C_("column", "Reported"), FALSE, 110);
-  add_column (self, COLUMN_DEADLINE, C_("column", "Deadline"), FALSE, 100);
-  add_column (self, COLUMN_STATE, C_("column", "State"), FALSE, 90);
-  add_column (self, COLUMN_ASSIGNEE, C_("column", "Assignee"), FALSE, 110);
-
-  {
-    g_autoptr(GtkStringList) urgencies = gtk_string_list_new (NULL);
-    g_autoptr(GtkStringList) none = gtk_string_list_new (NULL);
-
-    gtk_string_list_append (urgencies, _("Any urgency"));
-    gtk_string_list_append (urgencies, wg_label_urgency ("urgent"));
-    gtk_string_list_append (urgencies, wg_label_urgency ("high"));
-    gtk_string_list_append (urgencies, wg_label_urgency ("normal"));
-    gtk_string_list_append (urgencies, wg_label_urgency ("low"));
-    gtk_drop_down_set_model (self->urgency_filter, G_LIST_MODEL (urgencies));
-    gtk_string_list_append (none, _("All villages"));
-    gtk_drop_down_set_model (self->village_filter, G_LIST_MODEL (none));
-    g_clear_object (&none);
-    none = gtk_string_list_new (NULL);
-    gtk_string_list_append (none, _("All categories"));
-    gtk_drop_down_set_model (self->category_filter, G_LIST_MODEL (none));
-  }
+  gtk_list_box_set_header_func (self->views_list, views_header_cb, NULL, NULL);
+  _wg_dispatch_page_columns_init (self);
+  _wg_dispatch_page_filters_init (self);
+  setup_keyboard (self);
 
   populate_views (self);
-  gtk_list_box_select_row (self->views_list, gtk_list_box_get_row_at_index (self->views_list, 0));
   update_empty (self);
 }
 
@@ -769,30 +1514,42 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
   if (self->cases != NULL)
     g_signal_handlers_disconnect_by_data (self->cases, self);
   gtk_column_view_set_model (self->column_view, NULL);
+  g_clear_object (&self->selection);
   g_clear_object (&self->cases);
   g_clear_handle_id (&self->counts_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->fresh_source, g_source_remove);
+  g_hash_table_remove_all (self->fresh);
   g_set_object (&self->store, store);
   show_detail (self, NULL);
   g_clear_pointer (&self->opened_at, g_date_time_unref);
+  g_clear_pointer (&self->overdue_checked, g_date_time_unref);
   self->opened_at = g_date_time_new_now_utc ();
+  self->overdue_checked = wg_case_views_now ();
+
+  /* Another account has views of its own. */
+  if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      load_saved_views (self);
+      populate_views (self);
+    }
 
   if (store != NULL)
     {
-      g_autoptr(GtkSingleSelection) selection = NULL;
-
-      /* Newest first: what came in last is what needs a look. */
-      self->cases = wg_record_list_new (store, "cases", "reported_at DESC, number DESC");
+      self->cases = wg_record_list_new (store, "cases", NULL);
+      _wg_dispatch_page_apply_sort (self);
       g_signal_connect (self->cases, "items-changed", G_CALLBACK (items_changed_cb), self);
-      selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cases)));
-      gtk_single_selection_set_autoselect (selection, FALSE);
-      gtk_single_selection_set_can_unselect (selection, TRUE);
-      gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-      g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, 0);
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
-      update_filter (self);
+      g_signal_connect (self->cases, "rows-inserted", G_CALLBACK (rows_inserted_cb), self);
+      g_signal_connect_swapped (self->cases, "notify::loading", G_CALLBACK (loading_changed_cb), self);
+      self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->cases)));
+      g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self, 0);
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      _wg_dispatch_page_update_filter (self);
       g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
-      schedule_load (self, TRUE);
+      _wg_dispatch_page_schedule_load (self, TRUE);
+      _wg_dispatch_page_start_tick (self);
     }
+  _wg_dispatch_page_update_bulk (self);
   update_empty (self);
 }
 
@@ -804,6 +1561,7 @@ wg_dispatch_page_get_view (WgDispatchPage *self)
   return self->view_id;
 }
 
+/* Chooses the view with @view_id: a built-in one ("new", "overdue", …) or a saved one. */
 void
 wg_dispatch_page_set_view (WgDispatchPage *self,
                            const char     *view_id)
@@ -812,7 +1570,7 @@ wg_dispatch_page_set_view (WgDispatchPage *self,
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->views_list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
-    if (g_strcmp0 (gtk_widget_get_name (row), view_id) == 0)
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), view_id) == 0)
       gtk_list_box_select_row (self->views_list, GTK_LIST_BOX_ROW (row));
 }
 
@@ -825,15 +1583,40 @@ wg_dispatch_page_get_cases (WgDispatchPage *self)
   return self->cases != NULL ? G_LIST_MODEL (self->cases) : NULL;
 }
 
-/* Shows the case with @id: in "New" when it is there, else among all cases, and selects it. */
+/* The view a case in @state is found in. */
+static const char *
+view_for_state (const char *state)
+{
+  static const struct { const char *state; const char *view; } map[] = {
+    { "reported", "new" }, { "accepted", "to-dispatch" }, { "dispatched", "dispatched" },
+    { "claimed", "in-progress" }, { "in_progress", "in-progress" }, { "resolved", "to-verify" },
+    { "verified", "to-verify" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_strcmp0 (map[i].state, state) == 0)
+      return map[i].view;
+  return "closed";
+}
+
+/* Shows the case with @id in the view its state puts it in, without filters or search,
+ * and selects it. */
 void
 wg_dispatch_page_show_case (WgDispatchPage *self,
                             const char     *id)
 {
+  g_autoptr(JsonObject) record = NULL;
+  const char *view = "new";
+
   g_return_if_fail (WG_IS_DISPATCH_PAGE (self));
 
+  if (self->store != NULL && (record = wg_store_get_record (self->store, "cases", id, NULL)) != NULL)
+    view = view_for_state (json_object_get_string_member_with_default (record, "state", NULL));
   g_set_str (&self->pending_show, id);
+  wg_case_filter_clear (self->filter);
+  _wg_dispatch_page_show_filter (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  wg_dispatch_page_set_view (self, "new");
+  wg_dispatch_page_set_view (self, view);
+  _wg_dispatch_page_update_filter (self);
   select_pending (self);
 }
