@@ -421,7 +421,7 @@ select_pending (const char *id)
       g_autoptr(WgRecord) record = g_list_model_get_item (cases, i);
 
       if (g_strcmp0 (wg_record_get_id (record), id) == 0)
-        gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (queue ())), i);
+        wg_test_select_row (queue (), i);
     }
   g_assert_true (wg_test_wait_for (detail_is_pending, (gpointer) id, 5000));
 }

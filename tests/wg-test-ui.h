@@ -13,6 +13,9 @@ gboolean wg_test_wait_for      (WgTestCondition  condition,
                                 gpointer         data,
                                 guint            timeout_ms);
 void     wg_test_settle        (guint            ms);
+gpointer wg_test_selected_item (GtkColumnView   *view);
+void     wg_test_select_row    (GtkColumnView   *view,
+                                guint            position);
 void     wg_test_focus_window  (GtkWidget       *widget);
 void     wg_test_press_keys    (const guint     *keysyms,
                                 guint            n_keys);

@@ -262,6 +262,8 @@ wg_window_init (WgWindow *self)
   self->section = g_strdup ("dispatch");
 
   populate_sidebar (self);
+  /* The case detail draws where a case is with the Map section's grids. */
+  wg_dispatch_page_set_grids (self->dispatch_page, wg_map_page_get_grids (self->map_page));
   gtk_stack_set_visible_child_name (self->stack, self->section);
   gtk_list_box_select_row (self->sidebar_list, find_sidebar_row (self, self->section));
 }

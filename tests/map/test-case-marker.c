@@ -65,7 +65,7 @@ test_groups (void)
 }
 
 /* The ring is red where the queue shows red (urgent, overdue), amber where it shows amber
- * (high, due within six hours), and calm for finished cases whatever their deadline. */
+ * (high, due within two working hours), and calm for finished cases whatever their deadline. */
 static void
 test_attention (void)
 {
@@ -75,7 +75,12 @@ test_attention (void)
   g_assert_cmpint (wg_marker_attention_for ("dispatched", "urgent", "2026-11-30T08:00:00Z", now), ==, WG_MARKER_ALERT);
   g_assert_cmpint (wg_marker_attention_for ("dispatched", "normal", "2026-11-24T07:00:00Z", now), ==, WG_MARKER_ALERT);
   g_assert_cmpint (wg_marker_attention_for ("dispatched", "high", "2026-11-30T08:00:00Z", now), ==, WG_MARKER_WARNING);
-  g_assert_cmpint (wg_marker_attention_for ("claimed", "low", "2026-11-24T10:00:00Z", now), ==, WG_MARKER_WARNING);
+  {
+    /* a Tuesday, 10:00 in Beijing: one working hour left */
+    g_autoptr(GDateTime) morning = at ("2026-11-24T02:00:00Z");
+
+    g_assert_cmpint (wg_marker_attention_for ("claimed", "low", "2026-11-24T03:00:00Z", morning), ==, WG_MARKER_WARNING);
+  }
   g_assert_cmpint (wg_marker_attention_for ("claimed", "high", "2026-11-24T06:00:00Z", now), ==, WG_MARKER_ALERT);
   g_assert_cmpint (wg_marker_attention_for ("reported", "normal", NULL, now), ==, WG_MARKER_CALM);
   /* Resolved work waits for verification, not against the deadline. */
@@ -141,7 +146,7 @@ test_markers (void)
   g_assert_cmpstr (g_array_index (markers, WgCaseMarker, 3).id, ==, "d");
 
   described = wg_case_marker_describe (&g_array_index (markers, WgCaseMarker, 0), now);
-  g_assert_cmpstr (described, ==, "2026-000002 · Claimed · Normal · 3 hours overdue");
+  g_assert_cmpstr (described, ==, "2026-000002 · Claimed · Normal · 3 working hours overdue");
 }
 
 static void

@@ -268,7 +268,7 @@ case_selected (gpointer data)
 
   if (queue == NULL)
     return FALSE;
-  record = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))));
+  record = wg_test_selected_item (GTK_COLUMN_VIEW (queue));
   return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0;
 }
 

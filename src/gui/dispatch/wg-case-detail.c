@@ -20,6 +20,7 @@
 #include "wg-action-dialog.h"
 #include "wg-case-detail.h"
 #include "wg-case-machine.h"
+#include "wg-case-map.h"
 #include "wg-case-nearby.h"
 #include "wg-case-people.h"
 #include "wg-case-photos.h"
@@ -55,6 +56,7 @@ struct _WgCaseDetail
   WgSession          *session;
   GHashTable         *names;          /* record id → name, shared with the queue */
   WgRecord           *record;
+  GtkWidget          *case_map;       /* kept across rebuilds: one map, moved to the new case */
   GSimpleActionGroup *actions;        /* "case.*": one per action, enabled as allowed */
   GSimpleActionGroup *page_actions;   /* "dispatch.new-case", on the page */
 
@@ -827,11 +829,33 @@ append_timeline (WgCaseDetail *self)
   gtk_box_append (self->box, history);
 }
 
+/* Where the case is: a small map with its grid outlined, once the grids are known. */
+static void
+append_map (WgCaseDetail *self)
+{
+  GtkWidget *section;
+  GtkWidget *heading;
+
+  if (self->case_map == NULL)
+    return;
+
+  section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  heading = gtk_label_new (_("Location"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (section), heading);
+  wg_case_map_set_case (WG_CASE_MAP (self->case_map), wg_record_get_json (self->record));
+  gtk_box_append (GTK_BOX (section), self->case_map);
+  gtk_box_append (self->box, section);
+}
+
 static void
 rebuild (WgCaseDetail *self)
 {
   GtkWidget *child;
 
+  if (self->case_map != NULL && gtk_widget_get_parent (self->case_map) != NULL)
+    gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->case_map)), self->case_map);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->box))) != NULL)
     gtk_box_remove (self->box, child);
   if (self->record == NULL || wg_record_get_json (self->record) == NULL)
@@ -840,6 +864,7 @@ rebuild (WgCaseDetail *self)
   append_title (self);
   append_actions (self);
   append_fields (self);
+  append_map (self);
   gtk_box_append (self->box, wg_case_photos_new (self->session, self->record));
   gtk_box_append (self->box, wg_case_people_new (self->session, self->record));
   gtk_box_append (self->box, wg_case_nearby_new (self->session, self->record));
@@ -890,6 +915,7 @@ wg_case_detail_dispose (GObject *object)
   self->page = NULL;
   g_clear_pointer (&self->last_id, g_free);
   g_clear_object (&self->record);
+  g_clear_object (&self->case_map);
   g_clear_object (&self->session);
   g_clear_pointer (&self->names, g_hash_table_unref);
 
@@ -1022,4 +1048,22 @@ wg_case_detail_attach_to_page (WgCaseDetail *self,
   self->page = page;
   gtk_widget_add_controller (page, create_shortcuts (self));
   gtk_widget_insert_action_group (page, "dispatch", G_ACTION_GROUP (self->page_actions));
+}
+
+/* The township's grids (the Map section's model), for the small map of where the case is. */
+void
+wg_case_detail_set_grids (WgCaseDetail *self,
+                          GListModel   *grids)
+{
+  g_return_if_fail (WG_IS_CASE_DETAIL (self));
+
+  if (self->case_map == NULL)
+    {
+      self->case_map = g_object_ref_sink (wg_case_map_new ());
+      gtk_widget_set_name (self->case_map, "case-map");
+      gtk_widget_add_css_class (self->case_map, "card");
+      gtk_widget_set_overflow (self->case_map, GTK_OVERFLOW_HIDDEN);
+    }
+  wg_case_map_set_grids (WG_CASE_MAP (self->case_map), grids);
+  rebuild (self);
 }

@@ -22,6 +22,8 @@ void        wg_case_detail_set_names   (WgCaseDetail *self,
 void        wg_case_detail_set_record  (WgCaseDetail *self,
                                         WgRecord     *record);
 WgRecord   *wg_case_detail_get_record  (WgCaseDetail *self);
+void        wg_case_detail_set_grids   (WgCaseDetail *self,
+                                        GListModel   *grids);
 void        wg_case_detail_attach_to_page (WgCaseDetail *self,
                                         GtkWidget    *page);
 

@@ -96,6 +96,7 @@ struct _WgDispatchPage
   GDateTime         *overdue_checked;  /* cases going overdue after this are notified */
   GHashTable        *notified;         /* notification ids already sent */
   char              *pending_show;     /* a case to select once the queue has it */
+  guint              select_source;    /* selects it after the list's change is over */
   WgRecordList      *cases;
   GtkMultiSelection *selection;
   GHashTable        *names;            /* record id → name */

@@ -656,6 +656,18 @@ select_pending (WgDispatchPage *self)
   focus_row (self, position, TRUE);
 }
 
+/* The list must not be scrolled or selected in while it reports a change (GTK's list item
+ * manager is between states then): the pending case is selected just after. */
+static gboolean
+select_pending_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+
+  self->select_source = 0;
+  select_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 items_changed_cb (GListModel     *model,
                   guint           position,
@@ -666,7 +678,8 @@ items_changed_cb (GListModel     *model,
   g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
 
   update_empty (self);
-  select_pending (self);
+  if (self->pending_show != NULL && self->select_source == 0)
+    self->select_source = g_idle_add (select_pending_cb, self);
 
   /* A case that moved in the order was taken out and put back: select it where it is now. */
   if (record == NULL && self->selected_id != NULL && removed > 0 && added > 0)
@@ -1368,6 +1381,7 @@ wg_dispatch_page_dispose (GObject *object)
   WgDispatchPage *self = WG_DISPATCH_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->select_source, g_source_remove);
   wg_dispatch_page_set_session (self, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
@@ -1619,4 +1633,14 @@ wg_dispatch_page_show_case (WgDispatchPage *self,
   wg_dispatch_page_set_view (self, view);
   _wg_dispatch_page_update_filter (self);
   select_pending (self);
+}
+
+/* The township's grids, for the small map in the case's detail. */
+void
+wg_dispatch_page_set_grids (WgDispatchPage *self,
+                            GListModel     *grids)
+{
+  g_return_if_fail (WG_IS_DISPATCH_PAGE (self));
+
+  wg_case_detail_set_grids (self->detail, grids);
 }

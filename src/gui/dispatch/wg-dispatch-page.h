@@ -19,6 +19,8 @@ const char *wg_dispatch_page_get_view   (WgDispatchPage *self);
 void        wg_dispatch_page_set_view   (WgDispatchPage *self,
                                          const char     *view_id);
 GListModel *wg_dispatch_page_get_cases  (WgDispatchPage *self);
+void        wg_dispatch_page_set_grids  (WgDispatchPage *self,
+                                         GListModel     *grids);
 void        wg_dispatch_page_show_case  (WgDispatchPage *self,
                                          const char     *id);
 
