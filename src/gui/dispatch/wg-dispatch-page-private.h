@@ -97,6 +97,7 @@ struct _WgDispatchPage
   GHashTable        *notified;         /* notification ids already sent */
   char              *pending_show;     /* a case to select once the queue has it */
   guint              select_source;    /* selects it after the list's change is over */
+  gboolean           reselect;         /* the selected case moved: select it where it is */
   WgRecordList      *cases;
   GtkMultiSelection *selection;
   GHashTable        *names;            /* record id → name */

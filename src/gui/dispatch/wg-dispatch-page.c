@@ -665,6 +665,15 @@ select_pending_cb (gpointer data)
 
   self->select_source = 0;
   select_pending (self);
+  if (self->reselect && self->selected_id != NULL && self->cases != NULL)
+    {
+      guint now_at = wg_record_list_find (self->cases, self->selected_id);
+      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+      if (now_at != G_MAXUINT && gtk_bitset_is_empty (selected))
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), now_at, TRUE);
+    }
+  self->reselect = FALSE;
   return G_SOURCE_REMOVE;
 }
 
@@ -678,19 +687,14 @@ items_changed_cb (GListModel     *model,
   g_autoptr(WgRecord) record = _wg_dispatch_page_get_single (self);
 
   update_empty (self);
-  if (self->pending_show != NULL && self->select_source == 0)
-    self->select_source = g_idle_add (select_pending_cb, self);
 
   /* A case that moved in the order was taken out and put back: select it where it is now. */
   if (record == NULL && self->selected_id != NULL && removed > 0 && added > 0)
-    {
-      guint now_at = wg_record_list_find (self->cases, self->selected_id);
-      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-
-      if (now_at != G_MAXUINT && gtk_bitset_is_empty (selected))
-        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), now_at, TRUE);
-      return;
-    }
+    self->reselect = TRUE;
+  if ((self->pending_show != NULL || self->reselect) && self->select_source == 0)
+    self->select_source = g_idle_add (select_pending_cb, self);
+  if (self->reselect)
+    return;
 
   /* The case on show changed (an action confirmed, a team claimed it): show it as it is now. */
   if (record != NULL && g_strcmp0 (wg_record_get_id (record), self->selected_id) == 0)
