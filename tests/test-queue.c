@@ -1562,7 +1562,7 @@ test_restart_keeps (void)
   g_setenv ("WG_QUEUE_SERVER_URL", server->url, TRUE);
   g_setenv ("WG_QUEUE_ADMIN_TOKEN", server->admin_token, TRUE);
 
-  g_test_trap_subprocess ("/queue/first-run", 400 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_subprocess ("/queue/first-run", 400 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR | G_TEST_SUBPROCESS_INHERIT_STDOUT);
   g_test_trap_assert_passed ();
   g_test_trap_subprocess ("/queue/restart", 150 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
