@@ -247,7 +247,33 @@ changed_cb (WgDispatchDialog *self)
   update_confirm (self);
 }
 
-/* Up and Down choose among the targets while the cursor stays in the search. */
+/* Up and Down in a picker's search choose among the rows of @list (in @scrolled) while the
+ * cursor stays in the search. Returns whether @keyval was one of them. Shared with the merge
+ * picker. */
+gboolean
+wg_picker_step (GtkListBox        *list,
+                GtkScrolledWindow *scrolled,
+                guint              keyval)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (list);
+  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
+  GtkListBoxRow *next = NULL;
+
+  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
+    next = gtk_list_box_get_row_at_index (list, index + 1);
+  else if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && index > 0)
+    next = gtk_list_box_get_row_at_index (list, index - 1);
+  else
+    return FALSE;
+
+  if (next != NULL)
+    {
+      gtk_list_box_select_row (list, next);
+      gtk_viewport_scroll_to (GTK_VIEWPORT (gtk_scrolled_window_get_child (scrolled)), GTK_WIDGET (next), NULL);
+    }
+  return TRUE;
+}
+
 static gboolean
 search_key_cb (GtkEventControllerKey *controller,
                guint                  keyval,
@@ -255,23 +281,7 @@ search_key_cb (GtkEventControllerKey *controller,
                GdkModifierType        state,
                WgDispatchDialog      *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list);
-  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
-  GtkListBoxRow *next = NULL;
-
-  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
-    next = gtk_list_box_get_row_at_index (self->list, index + 1);
-  else if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && index > 0)
-    next = gtk_list_box_get_row_at_index (self->list, index - 1);
-  else
-    return FALSE;
-
-  if (next != NULL)
-    {
-      gtk_list_box_select_row (self->list, next);
-      gtk_viewport_scroll_to (GTK_VIEWPORT (gtk_scrolled_window_get_child (self->scrolled)), GTK_WIDGET (next), NULL);
-    }
-  return TRUE;
+  return wg_picker_step (self->list, self->scrolled, keyval);
 }
 
 static void

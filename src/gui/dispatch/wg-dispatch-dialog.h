@@ -16,4 +16,8 @@ G_DECLARE_FINAL_TYPE (WgDispatchDialog, wg_dispatch_dialog, WG, DISPATCH_DIALOG,
 WgDispatchDialog *wg_dispatch_dialog_new (WgStore    *store,
                                           JsonObject *case_json);
 
+gboolean          wg_picker_step         (GtkListBox        *list,
+                                          GtkScrolledWindow *scrolled,
+                                          guint              keyval);
+
 G_END_DECLS

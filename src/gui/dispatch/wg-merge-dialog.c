@@ -14,6 +14,7 @@
 
 #include "wg-case-machine.h"
 #include "wg-case-views.h"
+#include "wg-dispatch-dialog.h"
 #include "wg-merge-dialog.h"
 #include "wg-record-list.h"
 
@@ -195,23 +196,7 @@ search_key_cb (GtkEventControllerKey *controller,
                GdkModifierType        state,
                WgMergeDialog         *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list);
-  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
-  GtkListBoxRow *next = NULL;
-
-  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
-    next = gtk_list_box_get_row_at_index (self->list, index + 1);
-  else if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && index > 0)
-    next = gtk_list_box_get_row_at_index (self->list, index - 1);
-  else
-    return FALSE;
-
-  if (next != NULL)
-    {
-      gtk_list_box_select_row (self->list, next);
-      gtk_viewport_scroll_to (GTK_VIEWPORT (gtk_scrolled_window_get_child (self->scrolled)), GTK_WIDGET (next), NULL);
-    }
-  return TRUE;
+  return wg_picker_step (self->list, self->scrolled, keyval);
 }
 
 /* --- GObject --------------------------------------------------------------------------------- */
