@@ -20,7 +20,7 @@ typedef enum
 } WgStoreError;
 
 /* The schema this build writes; a cache with a higher user_version is refused. */
-#define WG_STORE_SCHEMA_VERSION 1
+#define WG_STORE_SCHEMA_VERSION 2
 
 typedef struct _WgStoreTxn WgStoreTxn;
 
