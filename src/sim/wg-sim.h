@@ -32,6 +32,7 @@ typedef struct
   double   overdue_share;    /* left to run past the deadline */
   double   self_share;       /* 自行处置 */
   double   reopen_share;     /* 返工 on verification */
+  double   verify_share;     /* resolved cases the grid worker checks on site; the rest wait for the center */
   char    *field_password;
   char    *team_password;
   char    *dispatcher;
