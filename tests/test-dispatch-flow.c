@@ -343,6 +343,20 @@ cached_state_is (gpointer data)
   return record != NULL && g_strcmp0 (json_object_get_string_member (record, "state"), want->state) == 0;
 }
 
+typedef struct
+{
+  const char *view;
+  gint64      n;
+} ViewCount;
+
+static gboolean
+count_is (gpointer data)
+{
+  ViewCount *want = data;
+
+  return view_count (want->view) == want->n;
+}
+
 /* --- the server's side ----------------------------------------------------------------------- */
 
 static JsonObject *
@@ -664,7 +678,7 @@ test_simulated_case (void)
   g_assert_true (wg_test_wait_for (queue_shows, case_id, 5000));
   seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   g_test_message ("case %s reported by the simulator, in \"New\" %.1f s after the simulator started", number, seconds);
-  g_assert_cmpint (view_count ("new"), ==, 1);
+  g_assert_true (wg_test_wait_for (count_is, &(ViewCount) { "new", 1 }, 5000));
   wg_test_settle (400);
   wg_test_screenshot (GTK_WIDGET (window), "flow-queue", lang);
 
@@ -828,13 +842,6 @@ row_not_pending (gpointer data)
   return row != NULL && label_containing (row, IS_ZH ? "（等待发送）" : "(waiting to be sent)") == NULL;
 }
 
-static gboolean
-count_is (gpointer data)
-{
-  const struct { const char *view; gint64 n; } *want = data;
-
-  return view_count (want->view) == want->n;
-}
 
 static void
 test_overdue (void)
@@ -844,7 +851,7 @@ test_overdue (void)
   g_autoptr(JsonObject) late = NULL;
   g_autoptr(JsonObject) soon = NULL;
   g_autoptr(JsonObject) later = NULL;
-  struct { const char *view; gint64 n; } overdue;
+  ViewCount overdue;
 
   ensure_app ();
   team_id = pick_team (&team_name);
