@@ -150,7 +150,7 @@ static gboolean
 case_selected (gpointer data)
 {
   GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
-  WgRecord *record = queue != NULL ? wg_test_selected_item (GTK_COLUMN_VIEW (queue)) : NULL;
+  g_autoptr(WgRecord) record = queue != NULL ? wg_test_selected_item (GTK_COLUMN_VIEW (queue)) : NULL;
 
   return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0 && detail () != NULL &&
          gtk_widget_get_mapped (detail ());

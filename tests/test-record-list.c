@@ -230,6 +230,52 @@ test_record_list_tells_new_rows (void)
   wg_test_remove_tree (dir);
 }
 
+/* An item held by a view is the same object each time its position is asked for, so views
+ * keep their rows and selection; once its row changes, the position gives a new item that
+ * reads the new row. An item nobody holds any more is not kept. */
+static void
+test_record_list_items_while_held (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wg-list-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WgStore) store = wg_store_open (path, &error);
+  g_autoptr(WgRecordList) list = NULL;
+  g_autoptr(WgRecord) held = NULL;
+  g_autoptr(WgRecord) again = NULL;
+  g_autoptr(WgRecord) fresh = NULL;
+  WgRecord *dropped;
+
+  g_assert_no_error (error);
+  put (store, "{\"id\":\"g1\",\"version\":1,\"code\":\"530324100001010\",\"name\":\"第一网格\"}");
+  put (store, "{\"id\":\"g2\",\"version\":1,\"code\":\"530324100001020\",\"name\":\"第二网格\"}");
+  list = wg_record_list_new (store, "grids", "json_extract (body, '$.code')");
+  wait_settled (list);
+
+  held = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (held == again);
+  g_assert_cmpstr (wg_record_get_string (held, "name"), ==, "第二网格");
+
+  dropped = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_object_add_weak_pointer (G_OBJECT (dropped), (gpointer *) &dropped);
+  g_object_unref (dropped);
+  g_assert_null (dropped);
+
+  put (store, "{\"id\":\"g2\",\"version\":2,\"code\":\"530324100001020\",\"name\":\"第二网格（新）\"}");
+  wait_settled (list);
+  fresh = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (fresh != held);
+  g_assert_cmpstr (wg_record_get_string (fresh, "name"), ==, "第二网格（新）");
+  g_assert_cmpstr (wg_record_get_id (fresh), ==, "g2");
+
+  g_clear_object (&list);
+  /* items outlive their list */
+  g_assert_cmpstr (wg_record_get_string (held, "name"), ==, "第二网格");
+  wg_store_close (store);
+  wg_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,6 +284,7 @@ main (int   argc,
 
   g_test_add_func ("/record-list/updates-only-changed-rows", test_record_list_updates_only_changed_rows);
   g_test_add_func ("/record-list/tells-new-rows", test_record_list_tells_new_rows);
+  g_test_add_func ("/record-list/items-while-held", test_record_list_items_while_held);
 
   return g_test_run ();
 }

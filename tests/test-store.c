@@ -375,9 +375,9 @@ test_store_migrates_format_1 (Fixture       *f,
   g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
   g_clear_object (&f->store);
 
-  /* Exactly what format 1 wrote: its tables and indexes, without those of formats 2 and 3. */
+  /* Exactly what format 1 wrote: its tables and indexes, without those of formats 2 to 4. */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
                                      "DROP INDEX cases_urgency_rank; DROP INDEX cases_state_rank;"
                                      "DROP INDEX cases_location; ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"
@@ -600,9 +600,9 @@ test_store_migrates_locations (void)
   g_assert_true (wg_store_write_sync (store, put_nearby_cb, NULL, &error));
   g_clear_object (&store);
 
-  /* Back to format 1: the columns and index of format 2 gone. */
+  /* Back to format 1: the columns and index of format 3 gone, and format 4's index. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_location;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_location;"
                                      "ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"
                                      "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);

@@ -166,18 +166,16 @@ wg_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
-/* The one item selected in @view (borrowed), or NULL when none or several are. */
+/* The one item selected in @view (a new reference), or NULL when none or several are. */
 gpointer
 wg_test_selected_item (GtkColumnView *view)
 {
   GtkSelectionModel *model = gtk_column_view_get_model (view);
   g_autoptr(GtkBitset) selected = model != NULL ? gtk_selection_model_get_selection (model) : NULL;
-  g_autoptr(GObject) item = NULL;
 
   if (selected == NULL || gtk_bitset_get_size (selected) != 1)
     return NULL;
-  item = g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (selected));
-  return item;  /* the model keeps it */
+  return g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (selected));
 }
 
 /* Selects the row at @position alone, as a click on it would. */

@@ -2,10 +2,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The model holds only the rowids, in order (8 bytes a row: a million cases fit in 8 MB);
- * the ordering query runs on a worker thread. Items are built when a row is asked for, by an
- * indexed look-up, and kept in a small cache. When the store reports changed ids the order is
- * queried again and compared with the old one: one items-changed for the span that moved,
- * and one per changed row elsewhere, so a view keeps its scroll position and selection.
+ * the ordering query runs on a worker thread. An item is a rowid until something reads it:
+ * the row is read then, by an indexed look-up (GTK asks for every added item when a change
+ * removes a row on show, to find it again: that must not cost a query a row). While an item
+ * is held (a row drawn, the selection), asking for its position again gives the same object.
+ * When the store reports changed ids the order is queried again and compared with the old
+ * one: one items-changed for the span that moved, and one per changed row elsewhere, so a
+ * view keeps its scroll position and selection.
  */
 #define G_LOG_DOMAIN "WgRecordList"
 
@@ -17,29 +20,61 @@
 
 struct _WgRecord
 {
-  GObject     parent_instance;
+  GObject       parent_instance;
 
-  char       *kind;
-  char       *id;
-  gint64      version;
-  JsonObject *json;
-  char       *local_state;
-  guint       pending;
+  const char   *kind;       /* interned */
+  gint64        rowid;
+  WgStore      *store;      /* until the row is read */
+  WgRecordList *owner;      /* whose table of held items lists this one, or NULL */
+  char         *id;
+  gint64        version;
+  JsonObject   *json;
+  char         *local_state;
+  guint         pending;
 };
 
 G_DEFINE_FINAL_TYPE (WgRecord, wg_record, G_TYPE_OBJECT)
+
+static void forget_item (WgRecordList *list,
+                         WgRecord     *record);
 
 static void
 wg_record_finalize (GObject *object)
 {
   WgRecord *self = WG_RECORD (object);
 
-  g_free (self->kind);
+  if (self->owner != NULL)
+    forget_item (self->owner, self);
+  g_clear_object (&self->store);
   g_free (self->id);
   g_free (self->local_state);
   g_clear_pointer (&self->json, json_object_unref);
 
   G_OBJECT_CLASS (wg_record_parent_class)->finalize (object);
+}
+
+/* Reads the row the first time anything about it is asked. */
+static void
+ensure_read (WgRecord *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (wg_store_read_row (self->store, self->kind, self->rowid, &self->id, &self->version, &body,
+                         &self->local_state, &self->pending, &error))
+    {
+      node = json_from_string (body, NULL);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        self->json = json_object_ref (json_node_get_object (node));
+    }
+  else
+    /* Deleted since the order was read: an empty item until the reload removes it. */
+    g_debug ("Row %" G_GINT64_FORMAT " is gone: %s", self->rowid, error->message);
+  g_clear_object (&self->store);
 }
 
 static void
@@ -58,6 +93,7 @@ wg_record_get_id (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
+  ensure_read (self);
   return self->id;
 }
 
@@ -74,6 +110,7 @@ wg_record_get_version (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), 0);
 
+  ensure_read (self);
   return self->version;
 }
 
@@ -82,6 +119,7 @@ wg_record_get_json (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
+  ensure_read (self);
   return self->json;
 }
 
@@ -94,6 +132,7 @@ wg_record_get_string (WgRecord   *self,
 
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
+  ensure_read (self);
   node = self->json != NULL ? json_object_get_member (self->json, member) : NULL;
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
@@ -106,6 +145,7 @@ wg_record_get_state (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
+  ensure_read (self);
   return self->local_state != NULL ? self->local_state : wg_record_get_string (self, "state");
 }
 
@@ -114,12 +154,15 @@ wg_record_get_pending (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), FALSE);
 
+  ensure_read (self);
   return self->pending > 0;
 }
 
 /* --- WgRecordList ---------------------------------------------------------------------------- */
 
-#define MAX_CACHED_ITEMS 4096
+/* A change that adds more rows than this and removes some is told as a removal, then an
+ * addition: GTK otherwise looks for the rows it showed among every added one, an item each. */
+#define LARGE_CHANGE 50000
 
 struct _WgRecordList
 {
@@ -132,7 +175,7 @@ struct _WgRecordList
   char         *where;
   char         *param;
   GArray       *rowids;
-  GHashTable   *cache;          /* rowid → WgRecord */
+  GHashTable   *held;           /* rowid → WgRecord, the items alive (not owned) */
   GHashTable   *changed_ids;    /* ids reported changed since the last reload */
   GCancellable *cancellable;
   guint         reload_source;
@@ -165,6 +208,41 @@ static guint signals[N_SIGNALS];
 /* Above this many rows in the span that moved, new rows are not looked for: a sync that
  * changes that much is a catch-up, not news. */
 #define MAX_INSERTED_SPAN 10000
+/* A held item is finalized: its position gets a new item the next time. */
+static void
+forget_item (WgRecordList *list,
+             WgRecord     *record)
+{
+  if (g_hash_table_lookup (list->held, &record->rowid) == record)
+    g_hash_table_remove (list->held, &record->rowid);
+  record->owner = NULL;
+}
+
+/* The item of @rowid, if one is held, no longer stands for the row: the next request for
+ * that position builds (and later reads) a new one. */
+static void
+detach_item (WgRecordList *self,
+             gint64        rowid)
+{
+  WgRecord *record = g_hash_table_lookup (self->held, &rowid);
+
+  if (record != NULL)
+    forget_item (self, record);
+}
+
+static void
+detach_all_items (WgRecordList *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->held);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ((WgRecord *) value)->owner = NULL;
+      g_hash_table_iter_remove (&iter);
+    }
+}
 
 typedef struct
 {
@@ -269,6 +347,21 @@ apply_reload (WgRecordList *self,
   removed = n_old - prefix - suffix;
   added = n_new - prefix - suffix;
 
+  if (removed > 0 && added > LARGE_CHANGE)
+    {
+      /* Everything after the common start removed first, then the new rows added: a view
+       * showing the old rows then starts again from the top of the change. */
+      GArray *between = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prefix);
+
+      g_array_append_vals (between, old->data, prefix);
+      self->rowids = between;
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, n_old - prefix, 0);
+      self->rowids = old;
+      g_array_unref (between);
+      suffix = 0;
+      removed = 0;
+      added = n_new - prefix;
+    }
   self->rowids = g_array_ref (rowids);
 
   /* Told first, so a view binding the new rows already knows them as new. */
@@ -278,23 +371,20 @@ apply_reload (WgRecordList *self,
   if (removed > 0 || added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 
-  /* Rows that changed in place, outside the span that moved. */
-  if (changed_rowids != NULL)
+  /* Rows that changed in place, outside the span that moved: one pass over those rows
+   * (a million in "all cases"), not one per changed row. */
+  if (changed_rowids != NULL && g_hash_table_size (changed_rowids) > 0)
     {
-      GHashTableIter iter;
-      gpointer key;
-
-      g_hash_table_iter_init (&iter, changed_rowids);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
+      for (guint pos = 0; pos < n_new; pos++)
         {
-          gssize pos = find_rowid (self->rowids, *(gint64 *) key);
-
-          if (pos >= 0 && ((guint) pos < prefix || (guint) pos >= n_new - suffix))
+          if (pos == prefix)
+            pos = n_new - suffix;
+          if (pos < n_new && g_hash_table_contains (changed_rowids, &g_array_index (self->rowids, gint64, pos)))
             g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
         }
     }
 
-  if (removed != added)
+  if (n_old != n_new)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
@@ -343,13 +433,15 @@ start_reload (WgRecordList *self)
   GHashTableIter iter;
   gpointer key;
 
+  /* This reload covers whatever a pending one was for. */
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   if (self->loading)
     {
       self->reload_again = TRUE;
       return;
     }
 
-  /* Rowids of the changed ids, looked up now: the cached items for them are stale. */
+  /* Rowids of the changed ids, looked up now: the items held for them are stale. */
   changed_rowids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_hash_table_iter_init (&iter, self->changed_ids);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -358,7 +450,7 @@ start_reload (WgRecordList *self)
 
       if (rowid != 0)
         {
-          g_hash_table_remove (self->cache, &rowid);
+          detach_item (self, rowid);
           g_hash_table_add (changed_rowids, g_memdup2 (&rowid, sizeof rowid));
         }
     }
@@ -412,7 +504,7 @@ store_changed_cb (WgStore      *store,
   for (guint i = 0; ids[i] != NULL; i++)
     {
       if (ids[i][0] == '\0')
-        g_hash_table_remove_all (self->cache);
+        detach_all_items (self);
       else
         g_hash_table_add (self->changed_ids, g_strdup (ids[i]));
     }
@@ -441,9 +533,6 @@ wg_record_list_get_item (GListModel *model,
                          guint       position)
 {
   WgRecordList *self = WG_RECORD_LIST (model);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
   WgRecord *record;
   gint64 rowid;
 
@@ -451,27 +540,17 @@ wg_record_list_get_item (GListModel *model,
     return NULL;
 
   rowid = g_array_index (self->rowids, gint64, position);
-  record = g_hash_table_lookup (self->cache, &rowid);
+  record = g_hash_table_lookup (self->held, &rowid);
   if (record != NULL)
     return g_object_ref (record);
 
+  /* Read when first asked about (ensure_read ()), not here. */
   record = g_object_new (WG_TYPE_RECORD, NULL);
-  record->kind = g_strdup (self->kind);
-  if (!wg_store_read_row (self->store, self->kind, rowid, &record->id, &record->version, &body,
-                          &record->local_state, &record->pending, &error))
-    {
-      /* Deleted since the order was read: an empty item until the reload removes it. */
-      g_debug ("Row %" G_GINT64_FORMAT " is gone: %s", rowid, error->message);
-      return record;
-    }
-
-  node = json_from_string (body, NULL);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    record->json = json_object_ref (json_node_get_object (node));
-
-  if (g_hash_table_size (self->cache) >= MAX_CACHED_ITEMS)
-    g_hash_table_remove_all (self->cache);
-  g_hash_table_insert (self->cache, g_memdup2 (&rowid, sizeof rowid), g_object_ref (record));
+  record->kind = g_intern_string (self->kind);
+  record->rowid = rowid;
+  record->store = g_object_ref (self->store);
+  record->owner = self;
+  g_hash_table_insert (self->held, &record->rowid, record);
   return record;
 }
 
@@ -506,7 +585,9 @@ wg_record_list_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rowids, g_array_unref);
-  g_clear_pointer (&self->cache, g_hash_table_unref);
+  if (self->held != NULL)
+    detach_all_items (self);
+  g_clear_pointer (&self->held, g_hash_table_unref);
   g_clear_pointer (&self->changed_ids, g_hash_table_unref);
   g_clear_pointer (&self->kind, g_free);
   g_clear_pointer (&self->order_by, g_free);
@@ -574,7 +655,7 @@ static void
 wg_record_list_init (WgRecordList *self)
 {
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->held = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->next_live = TRUE;
@@ -582,7 +663,7 @@ wg_record_list_init (WgRecordList *self)
 
 /* A live list of the records of @kind, ordered by @order_by: an SQL expression written in
  * code (e.g. "json_extract (body, '$.code')" or, for cases, "reported_at DESC"). It fills
- * from a worker thread; "loading" says when. */
+ * from a worker thread, from the next main loop iteration on; "loading" says when. */
 WgRecordList *
 wg_record_list_new (WgStore    *store,
                     const char *kind,
@@ -598,7 +679,10 @@ wg_record_list_new (WgStore    *store,
   self->kind = g_strdup (kind);
   self->order_by = g_strdup (order_by);
   g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
-  request_reload (self, FALSE);
+  /* Soon, not now: a filter set right after creation replaces this first reload instead of
+   * waiting for every row to be listed. The first fill is no news. */
+  self->next_live = FALSE;
+  self->reload_source = g_idle_add (reload_timeout_cb, self);
   return self;
 }
 
@@ -681,7 +765,7 @@ wg_record_list_rebind (WgRecordList *self)
 {
   g_return_if_fail (WG_IS_RECORD_LIST (self));
 
-  g_hash_table_remove_all (self->cache);
+  detach_all_items (self);
   if (self->rowids->len > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, self->rowids->len, self->rowids->len);
 }

@@ -62,7 +62,8 @@ main (int   argc,
   gint64 seed = 1;
   int count = -1, workers = -1;
   double duration = -1, rate = -1, speed = -1;
-  double return_share = -1, overdue_share = -1, self_share = -1, reopen_share = -1, photo_share = -1;
+  double return_share = -1, overdue_share = -1, self_share = -1, reopen_share = -1;
+  double photo_share = -1, verify_share = -1;
   gboolean center = FALSE, allow_remote = FALSE;
   const GOptionEntry entries[] = {
     { "url", 'u', 0, G_OPTION_ARG_STRING, &url, N_("Server address (default http://127.0.0.1:8443)"), "URL" },
@@ -79,6 +80,7 @@ main (int   argc,
     { "self-share", 0, 0, G_OPTION_ARG_DOUBLE, &self_share, N_("Share of reports the grid worker handled himself (default 0.12)"), "FRACTION" },
     { "reopen-share", 0, 0, G_OPTION_ARG_DOUBLE, &reopen_share, N_("Share of resolved cases sent back on verification (default 0.05)"), "FRACTION" },
     { "photo-share", 0, 0, G_OPTION_ARG_DOUBLE, &photo_share, N_("Share of reports that come with an on-site photo (default 0.5)"), "FRACTION" },
+    { "verify-share", 0, 0, G_OPTION_ARG_DOUBLE, &verify_share, N_("Share of resolved cases the grid worker checks on site; the rest wait for the command center (default 1)"), "FRACTION" },
     { "field-password", 0, 0, G_OPTION_ARG_STRING, &field_password, N_("Password of the grid workers’ accounts gwNNN (default: the demo’s)"), "TEXT" },
     { "team-password", 0, 0, G_OPTION_ARG_STRING, &team_password, N_("Password of the team members’ accounts teamNN-1 (default: the demo’s)"), "TEXT" },
     { "dispatcher", 0, 0, G_OPTION_ARG_STRING, &dispatcher, N_("Account that plays the center with --center (default dispatcher)"), "NAME" },
@@ -133,6 +135,7 @@ main (int   argc,
   SET (self_share, self_share, self_share >= 0);
   SET (reopen_share, reopen_share, reopen_share >= 0);
   SET (photo_share, photo_share, photo_share >= 0);
+  SET (verify_share, verify_share, verify_share >= 0);
 #undef SET
   if (field_password != NULL)
     g_free (o.field_password), o.field_password = g_strdup (field_password);
@@ -148,7 +151,8 @@ main (int   argc,
       wg_sim_options_clear (&o);
       return 2;
     }
-  if (o.return_share + o.overdue_share + o.reopen_share > 1 || o.self_share > 1 || o.photo_share > 1)
+  if (o.return_share + o.overdue_share + o.reopen_share > 1 || o.self_share > 1 || o.photo_share > 1
+      || o.verify_share > 1)
     {
       g_printerr ("wangge-sim: %s\n", _("The shares cannot add up to more than 1."));
       wg_sim_options_clear (&o);

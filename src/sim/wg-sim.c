@@ -276,16 +276,26 @@ delay_us (WgSim  *self,
   return (gint64) (minutes * 60 * G_USEC_PER_SEC / self->options.speed);
 }
 
+/* A number in [0, 1) that depends only on the seed, the case and @salt: the same decision
+ * on every rerun, and independent decisions for different salts. */
+static double
+case_draw (WgSim      *self,
+           const char *case_id,
+           guint64     salt)
+{
+  guint64 h = g_str_hash (case_id) ^ ((self->options.seed + salt) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  h = (h ^ (h >> 33)) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return (h >> 11) * (1.0 / 9007199254740992.0);
+}
+
 static Fate
 fate_for (WgSim      *self,
           const char *case_id)
 {
-  guint64 h = g_str_hash (case_id) ^ (self->options.seed * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-  double x;
+  double x = case_draw (self, case_id, 0);
 
-  h = (h ^ (h >> 33)) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  h ^= h >> 33;
-  x = (h >> 11) * (1.0 / 9007199254740992.0);
   if (x < self->options.return_share)
     return FATE_RETURN;
   x -= self->options.return_share;
@@ -717,8 +727,9 @@ plan (WgSim   *self,
       {
         SimActor *worker = c->grid_id ? worker_of_grid (self, c->grid_id) : NULL;
 
-        /* 核查 on site by the grid's worker; his own self-handled reports the center checks */
-        if (worker != NULL && !c->self_handled)
+        /* 核查 on site by the grid's worker (a share of the cases, --verify-share); his own
+         * self-handled reports, and the rest, the center checks */
+        if (worker != NULL && !c->self_handled && case_draw (self, c->id, 1) < self->options.verify_share)
           schedule (self, c, c->fate == FATE_REOPEN && !c->reopened ? WG_CASE_ACTION_REOPEN : WG_CASE_ACTION_VERIFY,
                     worker, delay_us (self, 20, 120));
         else if (self->center != NULL)
@@ -1296,6 +1307,7 @@ wg_sim_options_init (WgSimOptions *options)
   options->self_share = 0.12;
   options->reopen_share = 0.05;
   options->photo_share = 0.5;
+  options->verify_share = 1;
   options->field_password = g_strdup (DEMO_FIELD_PASSWORD);
   options->team_password = g_strdup (DEMO_TEAM_PASSWORD);
   options->dispatcher = g_strdup ("dispatcher");

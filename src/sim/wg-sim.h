@@ -33,6 +33,7 @@ typedef struct
   double   self_share;       /* 自行处置 */
   double   reopen_share;     /* 返工 on verification */
   double   photo_share;      /* reports that come with an on-site photo */
+  double   verify_share;     /* resolved cases the grid worker checks on site; the rest wait for the center */
   char    *field_password;
   char    *team_password;
   char    *dispatcher;

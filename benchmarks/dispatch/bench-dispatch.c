@@ -1,0 +1,908 @@
+/* bench-dispatch.c — the dispatcher's queue over a million cached cases, next to bare SQLite
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   bench-dispatch --sync URL USERNAME PASSWORD DATA_DIR
+ *   bench-dispatch DATA_DIR [RUNS]
+ *
+ * The first form signs in and fills DATA_DIR/cache.db with a real initial sync (the records,
+ * their columns, the indexes and the full-text index, exactly as the app gets them), keeping
+ * the token in a file. benchmarks/dispatch/run-bench-dispatch does that once per township.
+ *
+ * The second resumes that sign-in without a server (the app starting offline: the first form
+ * leaves the cache signed in to an address where nothing listens) and measures the real
+ * WgDispatchPage in a 1280 × 800 window on the display:
+ *
+ *   open     the page created and given the session, until a frame has been drawn that
+ *            shows the first case of the default view ("new") in the column view
+ *   filter   a village or a category chosen, until a frame shows the new first case
+ *   search   a keystroke in the search entry, until a frame shows the new first case
+ *            (timed from "search-changed": the entry itself waits its search-delay first)
+ *   memory   VmRSS once the page is open and idle
+ *
+ * Each is printed next to the same rows read with sqlite3 directly in the same process, on a
+ * connection of its own: the first screenful (the page's WHERE and ORDER BY, LIMIT 40) and
+ * the COUNT of the view.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wg-case-views.h"
+#include "wg-dispatch-page.h"
+#include "wg-record-list.h"
+#include "wg-session.h"
+
+#define SCREENFUL 40
+/* the page's default order: newest report first */
+#define ORDER_BY "reported_at DESC, rowid DESC"
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  double end = now_ms () + timeout_ms;
+  guint tick = g_timeout_add (5, tick_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && now_ms () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  wait_for (never, NULL, ms);
+}
+
+/* --- sync mode ----------------------------------------------------------------------------- */
+
+/* Where the measuring runs believe their server is: the discard port, where nothing listens,
+ * so the app's sync finds no server (as the app starting offline) and no other program that
+ * happens to listen on the port the sync used can answer it. */
+#define GONE_URL "http://127.0.0.1:9"
+
+static gboolean
+set_identity_cb (WgStoreTxn  *txn,
+                 gpointer     data,
+                 GError     **error)
+{
+  return wg_store_txn_set_value (txn, "identity", data, error);
+}
+
+static int
+run_sync (const char *url,
+          const char *username,
+          const char *password,
+          const char *dir)
+{
+  g_autoptr(WgSession) session = wg_session_new (dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *who = g_build_filename (dir, "bench-dispatch.ini", NULL);
+  g_autofree char *contents = g_strdup_printf ("%s\n%s\n", GONE_URL, username);
+  g_autofree char *identity = g_strdup_printf ("%s\n%s", GONE_URL, username);
+  WgSyncStatus *status;
+  double t0 = now_ms ();
+  double last = t0;
+
+  wg_session_set_token_in_file (session, TRUE);
+  wg_session_sign_in_async (session, url, username, password, NULL, got_result_cb, &result);
+  if (!wg_session_sign_in_finish (session, wait_result (&result), NULL, &error))
+    g_error ("sign-in: %s", error->message);
+
+  status = wg_session_get_sync_status (session);
+  while (wg_sync_status_get_state (status) != WG_SYNC_STATE_UP_TO_DATE)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (wg_sync_status_get_state (status) == WG_SYNC_STATE_ERROR)
+        g_error ("sync failed: %s", wg_sync_status_get_error_message (status));
+      if (now_ms () - last > 10000)
+        {
+          last = now_ms ();
+          printf ("  … %" G_GUINT64_FORMAT " records after %.0f s\n", wg_sync_status_get_received (status), (last - t0) / 1000);
+          fflush (stdout);
+        }
+    }
+  printf ("initial sync of %" G_GUINT64_FORMAT " records into %s in %.1f s\n",
+          wg_sync_status_get_received (status), dir, (now_ms () - t0) / 1000);
+  wg_sync_stop (wg_session_get_sync (session));
+  if (!wg_store_write_sync (wg_session_get_store (session), set_identity_cb, identity, &error) ||
+      !g_file_set_contents (who, contents, -1, &error))
+    g_error ("%s", error->message);
+  return 0;
+}
+
+/* --- bare SQLite ----------------------------------------------------------------------------- */
+
+static sqlite3 *bare;
+
+typedef struct
+{
+  char   *first_number;    /* of the first row, NULL when none */
+  gint64  count;
+  double  select_ms;       /* the first screenful, every column the model reads */
+  double  count_ms;
+} Bare;
+
+static void
+bare_clear (Bare *b)
+{
+  g_clear_pointer (&b->first_number, g_free);
+}
+
+static sqlite3_stmt *
+bare_prepare (const char *sql,
+              const char *param)
+{
+  sqlite3_stmt *stmt = NULL;
+  int index;
+
+  if (sqlite3_prepare_v2 (bare, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (bare));
+  if ((index = sqlite3_bind_parameter_index (stmt, "?2")) > 0)
+    sqlite3_bind_text (stmt, index, param != NULL ? param : "", -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+/* The page's query, read directly: the first screenful and the count. */
+static void
+bare_query (const char *where,
+            const char *param,
+            Bare       *out)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT rowid, id, version, body, local_state, pending, number"
+                                             " FROM cases WHERE (%s) ORDER BY " ORDER_BY " LIMIT %d",
+                                             where, SCREENFUL);
+  g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM cases WHERE (%s)", where);
+  sqlite3_stmt *stmt;
+  double t0;
+
+  memset (out, 0, sizeof *out);
+  t0 = now_ms ();
+  stmt = bare_prepare (select, param);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      /* read what the model reads for a row */
+      (void) sqlite3_column_text (stmt, 1);
+      (void) sqlite3_column_text (stmt, 3);
+      if (out->first_number == NULL)
+        out->first_number = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+    }
+  sqlite3_finalize (stmt);
+  out->select_ms = now_ms () - t0;
+
+  t0 = now_ms ();
+  stmt = bare_prepare (count, param);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    out->count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  out->count_ms = now_ms () - t0;
+}
+
+static double
+bare_all_rowids_ms (const char *where,
+                    const char *param)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rowid FROM cases WHERE (%s) ORDER BY " ORDER_BY, where);
+  sqlite3_stmt *stmt = bare_prepare (sql, param);
+  double t0 = now_ms ();
+  gint64 sum = 0;
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    sum += sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return now_ms () - t0 + (sum == -1 ? 1 : 0);
+}
+
+static void
+explain (const char *where,
+         const char *param)
+{
+  g_autofree char *sql = g_strdup_printf ("EXPLAIN QUERY PLAN SELECT rowid FROM cases WHERE (%s) ORDER BY " ORDER_BY, where);
+  sqlite3_stmt *stmt = bare_prepare (sql, param);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    printf ("      plan: %s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+}
+
+/* --- the page ------------------------------------------------------------------------------ */
+
+static GtkWindow *window;
+static WgDispatchPage *page;
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            GType       type,
+            const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
+        return child;
+      if ((found = find_named (child, type, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+        return TRUE;
+      if (shows_label (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What one measurement waits for: the model reloaded after t0 and holding the expected number
+ * of rows, then a frame drawn with the expected first case in the column view (or the empty
+ * page, for an empty result). */
+typedef struct
+{
+  double      t0;
+  const Bare *expected;
+  gboolean    reloaded;     /* the model went through a reload that began after t0 */
+  gboolean    began;
+  double      done_ms;      /* since t0; < 0 until done */
+  double      loaded_ms;    /* since t0, when the model had its rows */
+  guint       paints;       /* frames drawn since t0 */
+  gulong      paint_id;
+  gulong      loading_id;
+} Watch;
+
+static Watch watch;
+
+static GListModel *
+page_cases (void)
+{
+  return page != NULL ? wg_dispatch_page_get_cases (page) : NULL;
+}
+
+static void
+loading_cb (GObject    *model,
+            GParamSpec *pspec,
+            gpointer    data)
+{
+  if (wg_record_list_get_loading (WG_RECORD_LIST (model)))
+    watch.began = TRUE;
+  else if (watch.began)
+    {
+      watch.reloaded = TRUE;
+      watch.loaded_ms = now_ms () - watch.t0;
+    }
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  GListModel *cases = page_cases ();
+  GtkWidget *queue;
+
+  watch.paints++;
+  if (watch.done_ms >= 0 || cases == NULL || !watch.reloaded ||
+      g_list_model_get_n_items (cases) != (guint) watch.expected->count)
+    return;
+  if (watch.expected->first_number == NULL)
+    {
+      GtkWidget *empty = find_named (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, NULL);
+
+      if (empty != NULL && gtk_widget_get_mapped (empty))
+        watch.done_ms = now_ms () - watch.t0;
+      return;
+    }
+  queue = find_named (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  if (queue != NULL && shows_label (queue, watch.expected->first_number))
+    watch.done_ms = now_ms () - watch.t0;
+}
+
+static void
+watch_model (void)
+{
+  GListModel *cases = page_cases ();
+
+  if (watch.loading_id == 0 && cases != NULL)
+    {
+      g_assert (WG_IS_RECORD_LIST (cases));
+      watch.loading_id = g_signal_connect (cases, "notify::loading", G_CALLBACK (loading_cb), NULL);
+      /* a model created after t0 is loading already */
+      if (wg_record_list_get_loading (WG_RECORD_LIST (cases)))
+        watch.began = TRUE;
+    }
+}
+
+static void
+watch_begin (const Bare *expected,
+             double      t0)
+{
+  watch.t0 = t0;
+  watch.expected = expected;
+  watch.reloaded = FALSE;
+  watch.began = FALSE;
+  watch.done_ms = -1;
+  watch.loaded_ms = -1;
+  watch.paints = 0;
+  if (watch.paint_id == 0)
+    watch.paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                                       G_CALLBACK (after_paint_cb), NULL);
+  watch_model ();
+}
+
+static gboolean
+watch_done (gpointer data)
+{
+  /* The model may come later than t0 (the page creates it): watch it as soon as it exists. */
+  watch_model ();
+  return watch.done_ms >= 0;
+}
+
+static double
+watch_end (const char *what)
+{
+  if (!wait_for (watch_done, NULL, 60000))
+    {
+      GtkWidget *queue = find_named (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, "case-queue");
+      GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (queue));
+
+      g_printerr ("began %d reloaded %d scrolled to %.0f of %.0f\n", watch.began, watch.reloaded,
+                  gtk_adjustment_get_value (v), gtk_adjustment_get_upper (v));
+    }
+  if (g_getenv ("BENCH_DISPATCH_DEBUG") != NULL)
+    printf ("      %s: rows in the model after %.1f ms, drawn after %.1f ms, %u frames\n",
+            what, watch.loaded_ms, watch.done_ms, watch.paints);
+  if (watch.done_ms < 0)
+    g_error ("%s: the expected rows (%" G_GINT64_FORMAT ", first %s) were not drawn within 60 s; the model has %u",
+             what, watch.expected->count, watch.expected->first_number, page_cases () ? g_list_model_get_n_items (page_cases ()) : 0);
+  return watch.done_ms;
+}
+
+static void
+watch_forget_model (void)
+{
+  if (watch.loading_id != 0 && page_cases () != NULL)
+    g_signal_handler_disconnect (page_cases (), watch.loading_id);
+  watch.loading_id = 0;
+}
+
+/* The counts beside the views, as the page shows them. */
+static gboolean
+counts_shown (gpointer data)
+{
+  GHashTable *expected = data;
+  guint n_views;
+  const WgCaseView *views = wg_case_views_get (&n_views);
+  GtkWidget *list = find_named (GTK_WIDGET (page), GTK_TYPE_LIST_BOX, "views-list");
+
+  for (guint i = 0; i < n_views; i++)
+    {
+      GtkWidget *row = find_named (list, GTK_TYPE_LIST_BOX_ROW, views[i].id);
+      GtkWidget *box = row != NULL ? gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)) : NULL;
+      GtkWidget *count = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+      g_autofree char *text = NULL;
+      GString *digits = g_string_new (NULL);
+
+      if (count == NULL || !GTK_IS_LABEL (count))
+        return FALSE;
+      for (const char *p = gtk_label_get_label (GTK_LABEL (count)); *p != '\0'; p++)
+        if (g_ascii_isdigit (*p))
+          g_string_append_c (digits, *p);
+      text = g_string_free (digits, FALSE);
+      if (text[0] == '\0' || g_ascii_strtoll (text, NULL, 10) != GPOINTER_TO_SIZE (g_hash_table_lookup (expected, views[i].id)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+filters_filled (gpointer data)
+{
+  GtkDropDown *villages = GTK_DROP_DOWN (find_named (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "village-filter"));
+  GtkDropDown *categories = GTK_DROP_DOWN (find_named (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, "category-filter"));
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (villages)) > 1 &&
+         g_list_model_get_n_items (gtk_drop_down_get_model (categories)) > 1;
+}
+
+static gboolean
+model_idle (gpointer data)
+{
+  GListModel *cases = page_cases ();
+
+  return cases != NULL && !wg_record_list_get_loading (WG_RECORD_LIST (cases));
+}
+
+/* --- statistics ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GArray *ui;          /* ms */
+  GArray *select;
+  GArray *count;
+} Series;
+
+static void
+series_init (Series *s)
+{
+  s->ui = g_array_new (FALSE, FALSE, sizeof (double));
+  s->select = g_array_new (FALSE, FALSE, sizeof (double));
+  s->count = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return values->len ? g_array_index (values, double, values->len / 2) : 0;
+}
+
+static double
+worst (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return values->len ? g_array_index (values, double, values->len - 1) : 0;
+}
+
+static void
+series_print (Series     *s,
+              const char *what,
+              double      target)
+{
+  printf ("  %-34s %7.1f ms median %7.1f ms worst of %u   (target %.0f ms)  %s\n",
+          what, median (s->ui), worst (s->ui), s->ui->len, target, worst (s->ui) < target ? "met" : "MISSED");
+  printf ("  %-34s %7.1f ms median %7.1f ms worst\n", "    SQLite: first 40 rows", median (s->select), worst (s->select));
+  printf ("  %-34s %7.1f ms median %7.1f ms worst\n", "    SQLite: COUNT of the view", median (s->count), worst (s->count));
+  fflush (stdout);
+}
+
+static void
+series_add (Series     *s,
+            double      ui,
+            const Bare *b)
+{
+  g_array_append_val (s->ui, ui);
+  g_array_append_val (s->select, b->select_ms);
+  g_array_append_val (s->count, b->count_ms);
+}
+
+/* --- run mode ------------------------------------------------------------------------------ */
+
+static void
+resume (WgSession  *session,
+        const char *dir)
+{
+  g_autofree char *who = g_build_filename (dir, "bench-dispatch.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_get_contents (who, &contents, NULL, &error))
+    g_error ("%s (fill the cache first with --sync)", error->message);
+  lines = g_strsplit (contents, "\n", 3);
+  wg_session_set_token_in_file (session, TRUE);
+  wg_session_resume_async (session, lines[0], lines[1], NULL, got_result_cb, &result);
+  if (!wg_session_resume_finish (session, wait_result (&result), &error))
+    g_error ("resuming the sign-in: %s", error ? error->message : "no saved token");
+}
+
+static const char *
+where_of (const char *view_id,
+          gboolean    search,
+          const char *village,
+          const char *category)
+{
+  static char *where;
+  g_autoptr(WgCaseFilter) filter = wg_case_filter_new ();
+
+  filter->village_id = g_strdup (village);
+  filter->category_id = g_strdup (category);
+  g_free (where);
+  where = wg_case_filter_where (wg_case_views_find (view_id), search, filter, NULL);
+  return where;
+}
+
+/* Ids behind a filter drop-down's entries (after "all"), in the page's order: names from
+ * the cache, sorted as the page sorts them. */
+static GPtrArray *
+filter_ids (WgStore    *store,
+            const char *kind)
+{
+  g_autoptr(GPtrArray) records = wg_store_list_records (store, kind, NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *record = records->pdata[i];
+      const char *unit = json_object_get_string_member_with_default (record, "kind", "");
+
+      if (g_str_equal (kind, "org_units") && !g_str_equal (unit, "village") && !g_str_equal (unit, "community"))
+        continue;
+      g_ptr_array_add (ids, g_strdup (json_object_get_string_member (record, "id")));
+      g_hash_table_insert (names, g_strdup (json_object_get_string_member (record, "id")),
+                           g_strdup (json_object_get_string_member (record, "name")));
+    }
+  for (guint i = 0; i < ids->len; i++)
+    for (guint j = i + 1; j < ids->len; j++)
+      if (g_utf8_collate (g_hash_table_lookup (names, ids->pdata[i]), g_hash_table_lookup (names, ids->pdata[j])) > 0)
+        {
+          gpointer t = ids->pdata[i];
+
+          ids->pdata[i] = ids->pdata[j];
+          ids->pdata[j] = t;
+        }
+  return ids;
+}
+
+static void
+open_page (WgSession *session)
+{
+  double t0 = now_ms (), t1, t2;
+
+  page = g_object_new (WG_TYPE_DISPATCH_PAGE, NULL);
+  t1 = now_ms ();
+  wg_dispatch_page_set_session (page, session);
+  t2 = now_ms ();
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  if (g_getenv ("BENCH_DISPATCH_DEBUG") != NULL)
+    printf ("      page built in %.1f ms, given the session in %.1f ms, put in the window in %.1f ms\n",
+            t1 - t0, t2 - t1, now_ms () - t2);
+}
+
+static gboolean
+reloaded (gpointer data)
+{
+  GListModel *cases = page_cases ();
+
+  return watch.reloaded && cases != NULL && g_list_model_get_n_items (cases) == (guint) watch.expected->count;
+}
+
+/* Back to an earlier state (untimed): once the model has reloaded, the queue is scrolled to
+ * its top (the column view keeps the rows that were on show in view, which after a filter
+ * is cleared are further down) and its first rows drawn. */
+static void
+wait_back (const char *what)
+{
+  if (!wait_for (reloaded, NULL, 60000))
+    g_error ("%s: no reload", what);
+  if (watch.expected->first_number != NULL)
+    gtk_column_view_scroll_to (GTK_COLUMN_VIEW (find_named (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, "case-queue")),
+                               0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+  watch_end (what);
+}
+
+static void
+close_page (void)
+{
+  watch_forget_model ();
+  gtk_window_set_child (window, NULL);
+  page = NULL;
+}
+
+/* One filter drop-down set to entry @index (0 is "all"), timed until the rows show. */
+static double
+time_filter (const char *name,
+             guint       index,
+             const Bare *expected)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_named (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, name));
+  double t0 = now_ms ();
+
+  watch_begin (expected, t0);
+  gtk_drop_down_set_selected (dropdown, index);
+  return watch_end (name);
+}
+
+static void
+reset_filter (const char *name,
+              const Bare *expected)
+{
+  watch_begin (expected, now_ms ());
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, name)), 0);
+  wait_back (name);
+}
+
+static double search_t0;
+
+static gboolean
+search_changed_hook (GSignalInvocationHint *hint,
+                     guint                  n_values,
+                     const GValue          *values,
+                     gpointer               data)
+{
+  search_t0 = now_ms ();
+  return TRUE;
+}
+
+static double
+time_search (GtkEditable *entry,
+             const char  *text,
+             const Bare  *expected)
+{
+  search_t0 = -1;
+  /* the reload begins once the entry's delay has passed: t0 is reset then */
+  watch_begin (expected, now_ms ());
+  gtk_editable_set_text (entry, text);
+  while (search_t0 < 0)
+    g_main_context_iteration (NULL, TRUE);
+  watch.t0 = search_t0;
+  return watch_end ("search");
+}
+
+static int
+run_measurements (const char *dir,
+                  guint       runs)
+{
+  g_autoptr(WgSession) session = wg_session_new (dir);
+  g_autofree char *cache = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GHashTable) expected_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) villages = NULL;
+  g_autoptr(GPtrArray) categories = NULL;
+  Series open_s, village_s, category_s, search1_s, search2_s, view_s;
+  Bare new_view = { 0 };
+  double first_open_ms, counts_ms, bare_counts_ms = 0;
+  double t0;
+  long rss_open;
+  guint n_views;
+  const WgCaseView *views = wg_case_views_get (&n_views);
+
+  series_init (&open_s);
+  series_init (&village_s);
+  series_init (&category_s);
+  series_init (&search1_s);
+  series_init (&search2_s);
+  series_init (&view_s);
+  printf ("wangge dispatch queue benchmark\n");
+
+  t0 = now_ms ();
+  resume (session, dir);
+  printf ("  signing in again, offline          %7.1f ms   (opening the cache, migrating it if it is older)\n",
+          now_ms () - t0);
+  if (sqlite3_open_v2 (cache, &bare, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    g_error ("%s: %s", cache, sqlite3_errmsg (bare));
+
+  printf ("  %" G_GINT64_FORMAT " cached cases in %s\n", wg_store_count (wg_session_get_store (session), "cases", NULL), cache);
+  printf ("  resident memory before the page   %7.1f MB\n", rss_kib () / 1024.0);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1280, 800);
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  settle (300);
+
+  /* 1. Opening the section, the first time in this process (the file may be in the OS cache
+   * from an earlier run; SQLite's own caches are cold). */
+  bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &new_view);
+  t0 = now_ms ();
+  watch_begin (&new_view, t0);
+  open_page (session);
+  first_open_ms = watch_end ("open");
+  for (guint i = 0; i < n_views; i++)
+    {
+      Bare b;
+
+      bare_query (views[i].where, NULL, &b);
+      bare_counts_ms += b.count_ms;
+      g_hash_table_insert (expected_counts, (gpointer) views[i].id, GSIZE_TO_POINTER (b.count));
+      bare_clear (&b);
+    }
+  if (!wait_for (counts_shown, expected_counts, 120000))
+    g_error ("the views' counts were not shown within 120 s");
+  counts_ms = now_ms () - t0;
+  wait_for (filters_filled, NULL, 60000);
+  wait_for (model_idle, NULL, 60000);
+  settle (500);
+  rss_open = rss_kib ();
+  printf ("  first open (cold SQLite caches)   %7.1f ms   (\"new\": %" G_GINT64_FORMAT " cases)\n",
+          first_open_ms, new_view.count);
+  printf ("    SQLite: first 40 rows           %7.1f ms\n", new_view.select_ms);
+  printf ("    SQLite: COUNT of the view       %7.1f ms\n", new_view.count_ms);
+  printf ("  counts of all %u views shown       %7.1f ms after opening   (SQLite: the %u COUNTs %.1f ms)\n",
+          n_views, counts_ms, n_views, bare_counts_ms);
+  printf ("  resident memory after opening     %7.1f MB   (target 300 MB)  %s\n",
+          rss_open / 1024.0, rss_open / 1024.0 < 300 ? "met" : "MISSED");
+  explain (where_of ("new", FALSE, NULL, NULL), NULL);
+  fflush (stdout);
+
+  /* 2. Opening again, @runs times. */
+  for (guint run = 0; run < runs; run++)
+    {
+      Bare b;
+      double ms;
+
+      close_page ();
+      settle (200);
+      bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &b);
+      watch_begin (&b, now_ms ());
+      open_page (session);
+      ms = watch_end ("open");
+      series_add (&open_s, ms, &b);
+      wait_for (counts_shown, expected_counts, 120000);
+      wait_for (filters_filled, NULL, 60000);
+      wait_for (model_idle, NULL, 60000);
+      bare_clear (&b);
+    }
+  series_print (&open_s, "open the section (\"new\")", 300);
+
+  /* 3. Filters: each run a different village, then a different category, from "all". */
+  villages = filter_ids (wg_session_get_store (session), "org_units");
+  categories = filter_ids (wg_session_get_store (session), "categories");
+  for (guint run = 0; run < runs; run++)
+    {
+      guint v = run % villages->len;
+      guint c = run % categories->len;
+      Bare b, back;
+
+      bare_query (where_of ("new", FALSE, villages->pdata[v], NULL), NULL, &b);
+      series_add (&village_s, time_filter ("village-filter", v + 1, &b), &b);
+      bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &back);
+      reset_filter ("village-filter", &back);
+      bare_clear (&b);
+      bare_clear (&back);
+
+      bare_query (where_of ("new", FALSE, NULL, categories->pdata[c]), NULL, &b);
+      series_add (&category_s, time_filter ("category-filter", c + 1, &b), &b);
+      bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &back);
+      reset_filter ("category-filter", &back);
+      bare_clear (&b);
+      bare_clear (&back);
+    }
+  series_print (&village_s, "village filter", 50);
+  explain (where_of ("new", FALSE, villages->pdata[0], NULL), NULL);
+  series_print (&category_s, "category filter", 50);
+
+  /* 4. Search as one types: 路, then 路灯 (street lights), then cleared. */
+  {
+    GtkEditable *entry = GTK_EDITABLE (find_named (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, "queue-search"));
+    g_autofree char *q1 = wg_fts_build_query ("路");
+    g_autofree char *q2 = wg_fts_build_query ("路灯");
+    guint delay = 0;
+
+    g_object_get (entry, "search-delay", &delay, NULL);
+    g_signal_add_emission_hook (g_signal_lookup ("search-changed", GTK_TYPE_SEARCH_ENTRY), 0,
+                                search_changed_hook, NULL, NULL);
+    for (guint run = 0; run < runs; run++)
+      {
+        Bare b1, b2, back;
+
+        bare_query (where_of ("new", TRUE, NULL, NULL), q1, &b1);
+        series_add (&search1_s, time_search (entry, "路", &b1), &b1);
+        bare_query (where_of ("new", TRUE, NULL, NULL), q2, &b2);
+        series_add (&search2_s, time_search (entry, "路灯", &b2), &b2);
+        bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &back);
+        watch_begin (&back, now_ms ());
+        gtk_editable_set_text (entry, "");
+        wait_back ("search cleared");
+        bare_clear (&b1);
+        bare_clear (&b2);
+        bare_clear (&back);
+      }
+    series_print (&search1_s, "search, 1st keystroke (路)", 50);
+    explain (where_of ("new", TRUE, NULL, NULL), q1);
+    series_print (&search2_s, "search, 2nd keystroke (路灯)", 50);
+    printf ("    (each timed from \"search-changed\", which the entry emits %u ms after the keystroke)\n", delay);
+  }
+
+  /* 5. The largest view: all cases. */
+  for (guint run = 0; run < runs; run++)
+    {
+      Bare all, back;
+
+      bare_query (where_of ("all", FALSE, NULL, NULL), NULL, &all);
+      watch_begin (&all, now_ms ());
+      wg_dispatch_page_set_view (page, "all");
+      series_add (&view_s, watch_end ("all"), &all);
+      bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &back);
+      watch_begin (&back, now_ms ());
+      wg_dispatch_page_set_view (page, "new");
+      wait_back ("new");
+      if (run == 0)
+        printf ("  (\"all\": %" G_GINT64_FORMAT " cases; SQLite reads all their rowids in order in %.0f ms)\n",
+                all.count, bare_all_rowids_ms (where_of ("all", FALSE, NULL, NULL), NULL));
+      bare_clear (&all);
+      bare_clear (&back);
+    }
+  series_print (&view_s, "switch to the \"all\" view", 300);
+  explain (where_of ("all", FALSE, NULL, NULL), NULL);
+
+  printf ("  resident memory at the end        %7.1f MB\n", rss_kib () / 1024.0);
+  fflush (stdout);
+
+  close_page ();
+  gtk_window_destroy (window);
+  bare_clear (&new_view);
+  sqlite3_close (bare);
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 6 && g_str_equal (argv[1], "--sync"))
+    return run_sync (argv[2], argv[3], argv[4], argv[5]);
+  if (argc != 2 && argc != 3)
+    {
+      g_printerr ("usage: bench-dispatch --sync URL USERNAME PASSWORD DATA_DIR\n"
+                  "       bench-dispatch DATA_DIR [RUNS]\n");
+      return 2;
+    }
+
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return run_measurements (argv[1], argc == 3 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 10);
+}
