@@ -173,6 +173,7 @@ target_chosen_cb (WgDispatchDialog *dialog,
                   const char       *kind,
                   const char       *id,
                   const char       *name,
+                  const char       *deadline,
                   WgDispatchPage   *self)
 {
   GPtrArray *records = g_object_get_data (G_OBJECT (dialog), "records");
