@@ -702,13 +702,19 @@ items_changed_cb (GListModel     *model,
 }
 
 /* Another view, filter or order starts at its top once loaded; a sync's changes keep the
- * place. */
+ * place. The case on show stays if it is in the new list; else the detail closes rather than
+ * show a case that is not there (and would not be kept up to date). */
 static void
 loading_changed_cb (WgDispatchPage *self)
 {
   if (!self->scroll_to_top || wg_record_list_get_loading (self->cases))
     return;
   self->scroll_to_top = FALSE;
+  if (self->selected_id != NULL && wg_record_list_find (self->cases, self->selected_id) == G_MAXUINT)
+    {
+      g_clear_pointer (&self->selected_id, g_free);
+      show_detail (self, NULL);
+    }
   if (g_list_model_get_n_items (G_LIST_MODEL (self->cases)) > 0)
     gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
 }
