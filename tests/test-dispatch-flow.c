@@ -153,7 +153,7 @@ find_label (GtkWidget  *root,
     {
       GtkWidget *found;
 
-      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+      if (wg_test_text_of (child) != NULL && gtk_widget_get_mapped (child) && g_strcmp0 (wg_test_text_of (child), text) == 0)
         return child;
       if ((found = find_label (child, text)) != NULL)
         return found;
@@ -207,7 +207,7 @@ label_containing (GtkWidget  *row,
     {
       GtkWidget *found;
 
-      if (GTK_IS_LABEL (child) && strstr (gtk_label_get_label (GTK_LABEL (child)), part) != NULL)
+      if (wg_test_text_of (child) != NULL && strstr (wg_test_text_of (child), part) != NULL)
         return child;
       if ((found = label_containing (child, part)) != NULL)
         return found;

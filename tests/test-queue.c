@@ -409,13 +409,13 @@ visible_numbers (void)
 
       for (guint c = 0; cell != NULL && c < number_index; c++)
         cell = gtk_widget_get_next_sibling (cell);
-      g_ptr_array_add (numbers, g_strdup (cell != NULL ? gtk_label_get_label (GTK_LABEL (find_descendant (cell, GTK_TYPE_LABEL, NULL))) : ""));
+      g_ptr_array_add (numbers, g_strdup (cell != NULL && wg_test_find_text (cell) != NULL ? wg_test_text_of (wg_test_find_text (cell)) : ""));
     }
   g_ptr_array_unref (rows);
   return numbers;
 }
 
-/* The label of the cell of @column_id in the row on screen that shows case @number. */
+/* The text widget of the cell of @column_id in the row on screen that shows case @number. */
 static GtkWidget *
 cell_label (const char *number,
             const char *column_id)
@@ -449,11 +449,11 @@ cell_label (const char *number,
         {
           if (c == wanted_index)
             wanted = cell;
-          if (c == number_index && ((label = find_descendant (cell, GTK_TYPE_LABEL, NULL)) == NULL ||
-                                    g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), number) != 0))
+          if (c == number_index && ((label = wg_test_find_text (cell)) == NULL ||
+                                    g_strcmp0 (wg_test_text_of (label), number) != 0))
             break;
           if (c >= number_index && c >= wanted_index && wanted != NULL)
-            return find_descendant (wanted, GTK_TYPE_LABEL, NULL);
+            return wg_test_find_text (wanted);
         }
     }
   return NULL;
@@ -552,7 +552,7 @@ label_is (gpointer data)
   const char **pair = data;
   GtkWidget *label = cell_label (pair[0], pair[1]);
 
-  return label != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), pair[2]) == 0;
+  return label != NULL && g_strcmp0 (wg_test_text_of (label), pair[2]) == 0;
 }
 
 static gboolean
@@ -633,8 +633,7 @@ has_class (gpointer data)
   const char **pair = data;
   GtkWidget *label = cell_label (pair[0], pair[1]);
 
-  return label != NULL && gtk_widget_has_css_class (pair[2][0] == '^' ? gtk_widget_get_parent (label) : label,
-                                                    pair[2][0] == '^' ? pair[2] + 1 : pair[2]);
+  return label != NULL && gtk_widget_has_css_class (label, pair[2]);
 }
 
 static gboolean
@@ -1167,7 +1166,7 @@ check_countdown (void)
   check[1] = "deadline";
   check[2] = "error";
   g_assert_true (wg_test_wait_for (has_class, check, 5000));
-  past_text = g_strdup (gtk_label_get_label (GTK_LABEL (cell_label (late_number, "deadline"))));
+  past_text = g_strdup (wg_test_text_of (cell_label (late_number, "deadline")));
   g_test_message ("overdue: %s", past_text);
   g_assert_true (reads_overdue (past_text));
 
@@ -1265,7 +1264,7 @@ check_new_case (void)
   g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (n + 2), 5000));
   check[0] = number;
   check[1] = "title";
-  check[2] = "^fresh";
+  check[2] = "fresh";
   g_assert_true (wg_test_wait_for (has_class, check, 3000));
   g_clear_pointer (&after, g_ptr_array_unref);
   after = visible_numbers ();

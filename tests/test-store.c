@@ -377,7 +377,7 @@ test_store_migrates_format_1 (Fixture       *f,
 
   /* Exactly what format 1 wrote: its tables and indexes, without those of formats 2 to 4. */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category; DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
                                      "DROP INDEX cases_urgency_rank; DROP INDEX cases_state_rank;"
                                      "DROP INDEX cases_location; ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"
@@ -602,7 +602,8 @@ test_store_migrates_locations (void)
 
   /* Back to format 1: the columns and index of format 3 gone, and format 4's index. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_location;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category;"
+                                     "DROP INDEX cases_location;"
                                      "ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"
                                      "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);

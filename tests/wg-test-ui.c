@@ -178,6 +178,33 @@ wg_test_selected_item (GtkColumnView *view)
   return g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (selected));
 }
 
+/* The text a label or an inscription (the queue's cells) shows, or NULL for other widgets. */
+const char *
+wg_test_text_of (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL ? gtk_inscription_get_text (GTK_INSCRIPTION (widget)) : "";
+  return NULL;
+}
+
+/* The first label or inscription in @root (itself included), depth first. */
+GtkWidget *
+wg_test_find_text (GtkWidget *root)
+{
+  if (wg_test_text_of (root) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = wg_test_find_text (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Selects the row at @position alone, as a click on it would. */
 void
 wg_test_select_row (GtkColumnView *view,

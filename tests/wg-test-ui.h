@@ -14,6 +14,8 @@ gboolean wg_test_wait_for      (WgTestCondition  condition,
                                 guint            timeout_ms);
 void     wg_test_settle        (guint            ms);
 gpointer wg_test_selected_item (GtkColumnView   *view);
+const char *wg_test_text_of    (GtkWidget       *widget);
+GtkWidget *wg_test_find_text   (GtkWidget       *root);
 void     wg_test_select_row    (GtkColumnView   *view,
                                 guint            position);
 void     wg_test_focus_window  (GtkWidget       *widget);

@@ -288,8 +288,10 @@ shows_label (GtkWidget  *root,
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
-          g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+      const char *shown = GTK_IS_LABEL (child) ? gtk_label_get_label (GTK_LABEL (child))
+                        : GTK_IS_INSCRIPTION (child) ? gtk_inscription_get_text (GTK_INSCRIPTION (child)) : NULL;
+
+      if (shown != NULL && gtk_widget_get_mapped (child) && g_strcmp0 (shown, text) == 0)
         return TRUE;
       if (shows_label (child, text))
         return TRUE;

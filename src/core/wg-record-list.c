@@ -164,6 +164,10 @@ wg_record_get_pending (WgRecord *self)
  * addition: GTK otherwise looks for the rows it showed among every added one, an item each. */
 #define LARGE_CHANGE 50000
 
+/* Above this many rows in common at the top, a change of filter or order is told as it is:
+ * the rows on show keep their widgets anyway. */
+#define MOVE_PREFIX 256
+
 struct _WgRecordList
 {
   GObject       parent_instance;
@@ -182,6 +186,9 @@ struct _WgRecordList
   gboolean      loading;
   gboolean      reload_again;
   gboolean      next_live;      /* every reload asked for since the last began was a sync's */
+  gboolean      first_pending;  /* created, its first reload not begun */
+  WgRecordListMoveFunc move_func;
+  gpointer      move_data;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -324,6 +331,26 @@ emit_inserted (WgRecordList *self,
     }
 }
 
+/* Rows that changed in place, outside the span that moved: one pass over those rows
+ * (a million in "all cases"), not one per changed row. */
+static void
+refresh_changed (WgRecordList *self,
+                 GHashTable   *changed_rowids,
+                 guint         n_new,
+                 guint         prefix,
+                 guint         suffix)
+{
+  if (changed_rowids == NULL || g_hash_table_size (changed_rowids) == 0)
+    return;
+  for (guint pos = 0; pos < n_new; pos++)
+    {
+      if (pos == prefix)
+        pos = n_new - suffix;
+      if (pos < n_new && g_hash_table_contains (changed_rowids, &g_array_index (self->rowids, gint64, pos)))
+        g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
+    }
+}
+
 static void
 apply_reload (WgRecordList *self,
               GArray       *rowids,
@@ -346,6 +373,28 @@ apply_reload (WgRecordList *self,
     suffix++;
   removed = n_old - prefix - suffix;
   added = n_new - prefix - suffix;
+
+  /* Another filter or order, with a view on the list: the new rows are put before the old
+   * ones, the view moves to them, and only then do the old rows go. GTK then hands the row
+   * widgets of the old rows over to the new ones; told as one change, it would build some
+   * 200 rows of cells anew (it reuses a row's widget only for the same item). */
+  if (!live && self->move_func != NULL && removed > 0 && added > 0 && prefix < MOVE_PREFIX)
+    {
+      GArray *both = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_new + n_old);
+
+      g_array_append_vals (both, rowids->data, n_new);
+      g_array_append_vals (both, old->data, n_old);
+      self->rowids = both;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_new);
+      self->move_func (self, self->move_data);
+      self->rowids = g_array_ref (rowids);
+      g_array_unref (both);
+      g_array_unref (old);
+      g_list_model_items_changed (G_LIST_MODEL (self), n_new, n_old, 0);
+      if (n_old != n_new)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+      return;
+    }
 
   if (removed > 0 && added > LARGE_CHANGE)
     {
@@ -371,18 +420,7 @@ apply_reload (WgRecordList *self,
   if (removed > 0 || added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 
-  /* Rows that changed in place, outside the span that moved: one pass over those rows
-   * (a million in "all cases"), not one per changed row. */
-  if (changed_rowids != NULL && g_hash_table_size (changed_rowids) > 0)
-    {
-      for (guint pos = 0; pos < n_new; pos++)
-        {
-          if (pos == prefix)
-            pos = n_new - suffix;
-          if (pos < n_new && g_hash_table_contains (changed_rowids, &g_array_index (self->rowids, gint64, pos)))
-            g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
-        }
-    }
+  refresh_changed (self, changed_rowids, n_new, prefix, suffix);
 
   if (n_old != n_new)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -479,6 +517,9 @@ request_reload (WgRecordList *self,
                 gboolean      live)
 {
   self->next_live = self->next_live && live;
+  /* The first reload is still to come: it reads what was set by then. */
+  if (self->first_pending)
+    return;
   start_reload (self);
 }
 
@@ -488,6 +529,7 @@ reload_timeout_cb (gpointer data)
   WgRecordList *self = data;
 
   self->reload_source = 0;
+  self->first_pending = FALSE;
   request_reload (self, TRUE);
   return G_SOURCE_REMOVE;
 }
@@ -682,6 +724,7 @@ wg_record_list_new (WgStore    *store,
   /* Soon, not now: a filter set right after creation replaces this first reload instead of
    * waiting for every row to be listed. The first fill is no news. */
   self->next_live = FALSE;
+  self->first_pending = TRUE;
   self->reload_source = g_idle_add (reload_timeout_cb, self);
   return self;
 }
@@ -768,4 +811,19 @@ wg_record_list_rebind (WgRecordList *self)
   detach_all_items (self);
   if (self->rowids->len > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, self->rowids->len, self->rowids->len);
+}
+
+/* Sets what a view does in the middle of a change of filter or order (not a sync's): it is
+ * called once the new rows are at the top of the list, the old ones below them, and before
+ * the old ones are taken away. A view that moves to the top then keeps its row widgets for
+ * the new rows. No selecting, scrolling or focus other than that move is allowed there. */
+void
+wg_record_list_set_move_func (WgRecordList         *self,
+                              WgRecordListMoveFunc  func,
+                              gpointer              data)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  self->move_func = func;
+  self->move_data = data;
 }

@@ -27,6 +27,11 @@ gboolean     wg_record_get_pending     (WgRecord *self);
 
 G_DECLARE_FINAL_TYPE (WgRecordList, wg_record_list, WG, RECORD_LIST, GObject)
 
+/* Called in the middle of a change of filter or order: the new rows are at the top, the old
+ * ones below them; a view moves to the top here (see wg_record_list_set_move_func ()). */
+typedef void (*WgRecordListMoveFunc) (WgRecordList *list,
+                                      gpointer      data);
+
 WgRecordList *wg_record_list_new       (WgStore      *store,
                                         const char   *kind,
                                         const char   *order_by);
@@ -41,5 +46,8 @@ void          wg_record_list_set_order_by (WgRecordList *self,
 const char   *wg_record_list_get_order_by (WgRecordList *self);
 guint         wg_record_list_find      (WgRecordList *self,
                                         const char   *id);
+void          wg_record_list_set_move_func (WgRecordList        *self,
+                                        WgRecordListMoveFunc  func,
+                                        gpointer              data);
 
 G_END_DECLS

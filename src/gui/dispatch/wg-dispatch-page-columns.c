@@ -68,21 +68,19 @@ get_column (WgDispatchPage *self,
 
 /* --- what a cell shows ----------------------------------------------------------------------- */
 
+/* A cell is one GtkInscription: it fills the cell, so a new case's mark covers its row, and
+ * it is laid out without measuring its text (a queue keeps some 200 rows of cells). */
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  data)
 {
-  /* The box fills the cell, so a new case's mark covers the whole row. */
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkInscription *text = GTK_INSCRIPTION (gtk_inscription_new (NULL));
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (box, "queue-cell");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (item, box);
+  gtk_inscription_set_xalign (text, 0);
+  gtk_inscription_set_text_overflow (text, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (text), "queue-cell");
+  gtk_list_item_set_child (item, GTK_WIDGET (text));
 }
 
 static void
@@ -91,8 +89,7 @@ update_cell (WgDispatchPage *self,
              Column          column)
 {
   WgRecord *record = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkLabel *label = GTK_LABEL (gtk_widget_get_first_child (box));
+  GtkWidget *cell = gtk_list_item_get_child (item);
   g_autofree char *owned = NULL;
   const char *text = "";
   const char *state;
@@ -101,13 +98,13 @@ update_cell (WgDispatchPage *self,
     return;
   state = wg_record_get_state (record);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  gtk_widget_remove_css_class (cell, "error");
+  gtk_widget_remove_css_class (cell, "warning");
+  gtk_widget_remove_css_class (cell, "dim-label");
   if (wg_record_get_id (record) != NULL && g_hash_table_contains (self->fresh, wg_record_get_id (record)))
-    gtk_widget_add_css_class (box, "fresh");
+    gtk_widget_add_css_class (cell, "fresh");
   else
-    gtk_widget_remove_css_class (box, "fresh");
+    gtk_widget_remove_css_class (cell, "fresh");
 
   switch (column)
     {
@@ -117,9 +114,9 @@ update_cell (WgDispatchPage *self,
 
         text = wg_label_urgency (urgency);
         if (g_strcmp0 (urgency, "urgent") == 0)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+          gtk_widget_add_css_class (cell, "error");
         else if (g_strcmp0 (urgency, "high") == 0)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+          gtk_widget_add_css_class (cell, "warning");
       }
       break;
 
@@ -160,9 +157,9 @@ update_cell (WgDispatchPage *self,
         text = owned;
         /* Colour and words both say it, for those who cannot tell the colours apart. */
         if (deadline == WG_DEADLINE_OVERDUE)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+          gtk_widget_add_css_class (cell, "error");
         else if (deadline == WG_DEADLINE_APPROACHING)
-          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+          gtk_widget_add_css_class (cell, "warning");
       }
       break;
 
@@ -172,7 +169,7 @@ update_cell (WgDispatchPage *self,
           /* Translators: a case's state while an action on it waits to be sent */
           owned = g_strdup_printf (_("%s (waiting to be sent)"), wg_label_case_state (state));
           text = owned;
-          gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+          gtk_widget_add_css_class (cell, "dim-label");
         }
       else
         text = wg_label_case_state (state);
@@ -194,7 +191,7 @@ update_cell (WgDispatchPage *self,
       g_assert_not_reached ();
     }
 
-  gtk_label_set_label (label, text != NULL ? text : "");
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text != NULL ? text : "");
 }
 
 static void

@@ -131,6 +131,20 @@ fill_grids (WgDispatchPage *self)
   set_choices (&self->choices[FILTER_GRID], _("All grids"), ids, self->names);
 }
 
+static const char *
+village_of_grid (WgDispatchPage *self,
+                 const char     *grid_id)
+{
+  for (guint i = 0; self->grids != NULL && i < self->grids->len; i++)
+    {
+      WgGridEntry *entry = self->grids->pdata[i];
+
+      if (g_strcmp0 (entry->id, grid_id) == 0)
+        return entry->village_id;
+    }
+  return NULL;
+}
+
 /* Makes the drop-downs show the page's filter (the grids those of its village). */
 void
 _wg_dispatch_page_show_filter (WgDispatchPage *self)
@@ -164,10 +178,21 @@ _wg_dispatch_page_fill_choices (WgDispatchPage *self,
   _wg_dispatch_page_show_filter (self);
 }
 
+static gboolean
+show_filter_cb (gpointer data)
+{
+  WgDispatchPage *self = data;
+
+  self->grids_source = 0;
+  _wg_dispatch_page_show_filter (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 filter_changed_cb (WgDispatchPage *self)
 {
   g_autofree char *village = NULL;
+  gboolean changed_village;
 
   if (self->syncing_filters)
     return;
@@ -182,20 +207,17 @@ filter_changed_cb (WgDispatchPage *self)
       g_set_str (filter_slot (self->filter, i), selected > 0 && selected <= n_ids ? choice->ids[selected - 1] : NULL);
     }
 
-  /* Another village: its own grids, and a grid chosen elsewhere no longer applies. */
-  if (g_strcmp0 (village, self->filter->village_id) != 0)
-    {
-      g_autofree char *grid = g_strdup (self->filter->grid_id);
-
-      self->syncing_filters = TRUE;
-      fill_grids (self);
-      self->syncing_filters = FALSE;
-      g_set_str (&self->filter->grid_id, position_of (&self->choices[FILTER_GRID], grid) > 0 ? grid : NULL);
-      _wg_dispatch_page_show_filter (self);
-    }
+  /* Another village: a grid chosen elsewhere no longer applies. The queue is asked for first
+   * and drawn; the drop-down of grids is filled after. */
+  changed_village = g_strcmp0 (village, self->filter->village_id) != 0;
+  if (changed_village && self->filter->grid_id != NULL && self->filter->village_id != NULL &&
+      g_strcmp0 (village_of_grid (self, self->filter->grid_id), self->filter->village_id) != 0)
+    g_clear_pointer (&self->filter->grid_id, g_free);
 
   update_badge (self);
   _wg_dispatch_page_update_filter (self);
+  if (changed_village && self->grids_source == 0)
+    self->grids_source = g_idle_add_full (G_PRIORITY_LOW, show_filter_cb, self, NULL);
 }
 
 static void
@@ -320,6 +342,7 @@ _wg_dispatch_page_filters_init (WgDispatchPage *self)
 void
 _wg_dispatch_page_filters_dispose (WgDispatchPage *self)
 {
+  g_clear_handle_id (&self->grids_source, g_source_remove);
   for (guint i = 0; i < N_FILTERS; i++)
     g_clear_pointer (&self->choices[i].ids, g_strfreev);
 }

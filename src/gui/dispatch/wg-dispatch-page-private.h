@@ -112,6 +112,7 @@ struct _WgDispatchPage
   GCancellable      *cancellable;
   char              *view_id;          /* the row chosen: a built-in view or a saved one */
   guint              counts_source;
+  guint              grids_source;    /* the grid drop-down refilled for another village */
   guint              tick_source;
   guint              fresh_source;
   guint              widths_source;

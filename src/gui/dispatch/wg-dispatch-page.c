@@ -701,6 +701,23 @@ items_changed_cb (GListModel     *model,
     show_detail (self, record);
 }
 
+/* In the middle of a change of view, filter, search or order: the queue moves to the new rows
+ * at the top, so GTK gives them the widgets of the rows on show instead of building new ones
+ * (see wg_record_list_set_move_func ()). The case on show is looked for once the change is
+ * over. */
+static void
+move_to_new_rows (WgRecordList *list,
+                  gpointer      data)
+{
+  WgDispatchPage *self = data;
+
+  if (self->selection == NULL || gtk_column_view_get_model (self->column_view) != GTK_SELECTION_MODEL (self->selection))
+    return;
+  if (self->selected_id != NULL)
+    self->reselect = TRUE;
+  gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+}
+
 /* Another view, filter or order starts at its top once loaded; a sync's changes keep the
  * place. The case on show stays if it is in the new list; else the detail closes rather than
  * show a case that is not there (and would not be kept up to date). */
@@ -1536,7 +1553,11 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->cases != NULL)
-    g_signal_handlers_disconnect_by_data (self->cases, self);
+    {
+      /* A reload under way finishes after the list is dropped here. */
+      g_signal_handlers_disconnect_by_data (self->cases, self);
+      wg_record_list_set_move_func (self->cases, NULL, NULL);
+    }
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->cases);
@@ -1561,6 +1582,7 @@ wg_dispatch_page_set_session (WgDispatchPage *self,
   if (store != NULL)
     {
       self->cases = wg_record_list_new (store, "cases", NULL);
+      wg_record_list_set_move_func (self->cases, move_to_new_rows, self);
       _wg_dispatch_page_apply_sort (self);
       g_signal_connect (self->cases, "items-changed", G_CALLBACK (items_changed_cb), self);
       g_signal_connect (self->cases, "rows-inserted", G_CALLBACK (rows_inserted_cb), self);
