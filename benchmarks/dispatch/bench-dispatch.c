@@ -693,10 +693,21 @@ time_search (GtkEditable *entry,
              const char  *text,
              const Bare  *expected)
 {
+  const char *before = gtk_editable_get_text (entry);
+
   search_t0 = -1;
   /* the reload begins once the entry's delay has passed: t0 is reset then */
   watch_begin (expected, now_ms ());
-  gtk_editable_set_text (entry, text);
+  /* A keystroke adds to what is typed (setting the whole text would empty the entry first,
+   * and an emptied search entry searches at once, without its delay). */
+  if (before[0] != '\0' && g_str_has_prefix (text, before))
+    {
+      int position = -1;
+
+      gtk_editable_insert_text (entry, text + strlen (before), -1, &position);
+    }
+  else
+    gtk_editable_set_text (entry, text);
   while (search_t0 < 0)
     g_main_context_iteration (NULL, TRUE);
   watch.t0 = search_t0;
