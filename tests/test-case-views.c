@@ -160,6 +160,27 @@ test_filter_where (void)
   g_assert_nonnull (strstr (evil, "AND 0"));
 }
 
+/* "Overdue" on the queue's clock: the SQL compares deadlines with the time given, so a list
+ * filtered on it changes as the clock moves; views without a clock are as written. */
+static void
+test_view_clock (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-24T16:30:05+08:00", NULL);
+  g_autoptr(GDateTime) later = g_date_time_add_minutes (now, 1);
+  g_autofree char *overdue = wg_case_view_where (wg_case_views_find ("overdue"), now);
+  g_autofree char *next = wg_case_view_where (wg_case_views_find ("overdue"), later);
+  g_autofree char *sqlite = wg_case_view_where (wg_case_views_find ("overdue"), NULL);
+  g_autofree char *fresh = wg_case_view_where (wg_case_views_find ("new"), now);
+  g_autofree char *filtered = wg_case_filter_where (wg_case_views_find ("overdue"), FALSE, NULL, now);
+
+  g_assert_nonnull (strstr (overdue, "deadline < '2026-11-24T08:30:05Z'"));
+  g_assert_null (strstr (overdue, "'now'"));
+  g_assert_nonnull (strstr (next, "deadline < '2026-11-24T08:31:05Z'"));
+  g_assert_nonnull (strstr (sqlite, "'now'"));
+  g_assert_cmpstr (fresh, ==, wg_case_views_find ("new")->where);
+  g_assert_nonnull (strstr (filtered, "deadline < '2026-11-24T08:30:05Z'"));
+}
+
 /* Report dates are local days: 2026-11-24 08:00Z is the 24th in Beijing (where the tests run
  * in TZ=Asia/Shanghai) from 16:00Z of the 23rd. */
 static void
@@ -273,6 +294,7 @@ main (int   argc,
   g_test_add_func ("/case-views/views-cover-every-state", test_views_cover_every_state);
   g_test_add_func ("/case-views/attention", test_attention);
   g_test_add_func ("/case-views/filter-where", test_filter_where);
+  g_test_add_func ("/case-views/view-clock", test_view_clock);
   g_test_add_func ("/case-views/date-bounds", test_date_bounds);
   g_test_add_func ("/case-views/filter-variant", test_filter_variant);
   g_test_add_func ("/case-views/sort-orders", test_sort_orders);

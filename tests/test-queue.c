@@ -1273,6 +1273,157 @@ check_new_case (void)
   g_assert_true (wg_test_wait_for (lacks_class, check, 10000));
 }
 
+/* Cases still being handled whose deadline is before @limit: what "Overdue" counts then. */
+static guint
+count_overdue_at (GDateTime *limit)
+{
+  static const char * const open[] = { "reported", "accepted", "dispatched", "claimed", "in_progress", NULL };
+  guint n = 0;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      JsonObject *c = cases->pdata[i];
+      g_autoptr(GDateTime) deadline = member (c, "deadline") != NULL
+                                      ? g_date_time_new_from_iso8601 (member (c, "deadline"), NULL) : NULL;
+
+      if (deadline != NULL && g_strv_contains (open, member (c, "state")) && g_date_time_compare (deadline, limit) < 0)
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+list_holds (gpointer data)
+{
+  GListModel *list = wg_dispatch_page_get_cases (page ());
+
+  return !wg_record_list_get_loading (WG_RECORD_LIST (list)) &&
+         wg_record_list_find (WG_RECORD_LIST (list), data) != G_MAXUINT;
+}
+
+static gboolean
+list_loaded (gpointer data)
+{
+  return !wg_record_list_get_loading (WG_RECORD_LIST (wg_dispatch_page_get_cases (page ())));
+}
+
+static gboolean
+window_inactive (gpointer data)
+{
+  return !gtk_window_is_active (GTK_WINDOW (window));
+}
+
+/* The notification with @data ("ID\tTITLE"), whatever its body. */
+static gboolean
+notified (gpointer data)
+{
+  GPtrArray *sent = wg_test_notifications ();
+  g_autofree char *prefix = g_strconcat (data, "\t", NULL);
+
+  for (guint i = 0; i < sent->len; i++)
+    if (g_str_has_prefix (sent->pdata[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* The dispatcher in another application: an urgent report and a case whose deadline passes
+ * are told on the desktop, and the late case joins "Overdue" as the minute turns, pointed out,
+ * though nothing changed on the server. */
+static void
+check_notifications (void)
+{
+  g_autoptr(GDateTime) real = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) minute = g_date_time_new_utc (g_date_time_get_year (real), g_date_time_get_month (real),
+                                                      g_date_time_get_day_of_month (real),
+                                                      g_date_time_get_hour (real), g_date_time_get_minute (real), 0);
+  /* The deadline a minute or two ahead on the hour's minute: few demo deadlines fall between. */
+  g_autoptr(GDateTime) deadline = g_date_time_add_minutes (minute, 2);
+  g_autoptr(GDateTime) after = g_date_time_add_seconds (deadline, 1);
+  g_autoptr(GDateTime) clock = g_date_time_add_seconds (deadline, -4);
+  g_autofree char *late = report_case ("超期提醒测试：垃圾未清运");
+  g_autofree char *urgent = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *late_number = NULL;
+  g_autofree char *late_title = NULL;
+  g_autofree char *urgent_title = NULL;
+  g_autofree char *expected = NULL;
+  const char *pair[2];
+  const char *check[3];
+
+  {
+    g_autoptr(GPtrArray) teams = fetch_all ("teams");
+    g_autofree char *due = g_date_time_format (deadline, "%Y-%m-%dT%H:%M:%SZ");
+
+    body = g_strdup_printf ("{\"assignee\":{\"kind\":\"team\",\"id\":\"%s\"},\"deadline\":\"%s\"}",
+                            member (teams->pdata[0], "id"), due);
+    server_action (late, "dispatch", body);
+  }
+  pair[0] = late;
+  pair[1] = "dispatched";
+  g_assert_true (wg_test_wait_for (cache_state_is, pair, 10000));
+  {
+    g_autoptr(JsonObject) record = get_case (late);
+
+    late_number = g_strdup (member (record, "number"));
+  }
+
+  /* Four seconds before the deadline on the queue's clock: not in "Overdue" yet. */
+  {
+    g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
+
+    wg_case_views_set_clock_offset (g_date_time_difference (clock, at));
+  }
+  wg_dispatch_page_set_view (page (), "overdue");
+  gtk_editable_set_text (GTK_EDITABLE (page_widget (GTK_TYPE_SEARCH_ENTRY, "queue-search")), "");
+  wg_test_settle (300);
+  g_assert_true (wg_test_wait_for (list_loaded, NULL, 5000));
+  g_assert_false (list_holds (late));
+
+  /* In another application: the window has lost the keyboard. */
+  wg_test_unfocus_windows ();
+  g_assert_true (wg_test_wait_for (window_inactive, NULL, 3000));
+
+  /* An urgent report from the hotline, told at once. */
+  {
+    g_autofree char *category = most_common ("category_id", NULL, NULL);
+    g_autofree char *grid = most_common ("grid_id", NULL, NULL);
+    g_autofree char *report = g_strdup_printf ("{\"source\":\"hotline_12345\",\"title\":\"紧急：燃气泄漏\",\"description\":\"测试\","
+                                               "\"category_id\":\"%s\",\"grid_id\":\"%s\",\"address\":\"马街镇\",\"urgency\":\"urgent\"}",
+                                               category, grid);
+    g_autoptr(JsonObject) record = NULL;
+    g_autofree char *title = NULL;
+
+    urgent = wg_test_server_create (server, "/api/v1/cases", report);
+    record = get_case (urgent);
+    g_assert_cmpstr (member (record, "urgency"), ==, "urgent");
+    title = g_strdup_printf (_("Urgent Case %s"), member (record, "number"));
+    urgent_title = g_strconcat ("case-", urgent, "\t", title, NULL);
+  }
+  g_assert_true (wg_test_wait_for (notified, urgent_title, 5000));
+
+  /* The minute turns: the late case is in "Overdue", pointed out, counted, and told. */
+  g_assert_true (wg_test_wait_for (list_holds, late, 15000));
+  check[0] = late_number;
+  check[1] = "title";
+  check[2] = "fresh";
+  g_assert_true (wg_test_wait_for (has_class, check, 3000));
+  {
+    g_autofree char *title = g_strdup_printf (_("Case %s Is Overdue"), late_number);
+
+    late_title = g_strconcat ("overdue-", late, "\t", title, NULL);
+  }
+  g_assert_true (wg_test_wait_for (notified, late_title, 5000));
+  refresh_cases ();
+  expected = g_strdup_printf ("%'u", count_overdue_at (after));
+  pair[0] = "overdue";
+  pair[1] = expected;
+  g_assert_true (wg_test_wait_for (count_label_is, pair, 5000));
+  wg_test_screenshot (GTK_WIDGET (window), "queue-overdue-joins", lang);
+
+  wg_case_views_set_clock_offset (0);
+  wg_test_focus_window (GTK_WIDGET (window));
+}
+
 /* j, k, Enter and Escape: move, open with the focus on the first action, come back. */
 static void
 check_keyboard (void)
@@ -1525,6 +1676,7 @@ test_first_run (void)
   refresh_cases ();
   g_test_message ("%u cases on the demo server", cases->len);
 
+  wg_test_notifications_watch ();
   start_app ();
   sign_in ();
   g_assert_cmpstr (wg_window_get_section (window), ==, "dispatch");
@@ -1535,6 +1687,7 @@ test_first_run (void)
   check_countdown ();
   refresh_cases ();
   check_new_case ();
+  check_notifications ();
   refresh_cases ();
   check_keyboard ();
   check_bulk ();

@@ -223,6 +223,25 @@ test_record_list_tells_new_rows (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5);
   g_assert_cmpuint (inserted->len, ==, 0);
 
+  /* The same filter later (the clock in it moved on): the rows that join are news, told
+   * where they are, and the rows before them stay where they were. */
+  wg_record_list_set_filter (list, "json_extract (body, '$.code') > '530324100001020'", NULL);
+  wait_settled (list);
+  g_array_set_size (changes, 0);
+  wg_record_list_set_filter_live (list, "json_extract (body, '$.code') > '530324100001010'", NULL);
+  wait_settled (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpuint (changes->len, ==, 1);
+  c = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (c->position, ==, 2);
+  g_assert_cmpuint (c->removed, ==, 0);
+  g_assert_cmpuint (c->added, ==, 1);
+  g_assert_cmpuint (inserted->len, ==, 1);
+  c = &g_array_index (inserted, Change, 0);
+  g_assert_cmpuint (c->position, ==, 2);
+  g_assert_cmpuint (c->added, ==, 1);
+  g_assert_cmpstr (code_at (list, 2), ==, "530324100001020");
+
   g_clear_object (&list);
   wg_store_close (store);
   g_array_unref (changes);

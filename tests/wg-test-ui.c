@@ -79,6 +79,15 @@ wg_test_focus_window (GtkWidget *widget)
   wg_test_settle (100);
 }
 
+/* Takes the keyboard from every window, as when the dispatcher works in another application. */
+void
+wg_test_unfocus_windows (void)
+{
+  XSetInputFocus (xdisplay (), None, RevertToNone, CurrentTime);
+  XFlush (xdisplay ());
+  wg_test_settle (100);
+}
+
 /* Presses the keys in order, releases them in reverse: a chord such as Ctrl+Shift+/. */
 void
 wg_test_press_keys (const guint *keysyms,
@@ -211,4 +220,91 @@ wg_test_select_row (GtkColumnView *view,
                     guint          position)
 {
   gtk_selection_model_select_item (gtk_column_view_get_model (view), position, TRUE);
+}
+
+/* --- the desktop's notifications ------------------------------------------------------------- */
+
+/* The test plays the desktop's notification server: GApplication sends its notifications to
+ * org.gtk.Notifications when that name has an owner on the session bus (the dbus-daemon of
+ * the test run, a real one). Each is kept as "ID\tTITLE\tBODY". */
+static GPtrArray *notifications;
+static gboolean notifications_owned;
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      const char *app_id, *id;
+      g_autoptr(GVariant) fields = NULL;
+      const char *title = "", *body = "";
+
+      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, &id, &fields);
+      g_variant_lookup (fields, "title", "&s", &title);
+      g_variant_lookup (fields, "body", "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\t%s\t%s", id, title, body));
+      g_test_message ("notification from %s: %s “%s”", app_id, id, title);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+notifications_owned_cb (GDBusConnection *connection,
+                        const char      *name,
+                        gpointer         user_data)
+{
+  notifications_owned = TRUE;
+}
+
+static gboolean
+notifications_ready (gpointer data)
+{
+  return notifications_owned;
+}
+
+/* Starts the notification server; call before the application sends its first one (GLib
+ * chooses where notifications go once). */
+void
+wg_test_notifications_watch (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                notifications_owned_cb, NULL, NULL, NULL);
+  g_assert_true (wg_test_wait_for (notifications_ready, NULL, 5000));
+}
+
+/* The notifications received so far, oldest first, as "ID\tTITLE\tBODY". */
+GPtrArray *
+wg_test_notifications (void)
+{
+  g_assert_nonnull (notifications);
+  return notifications;
 }

@@ -19,6 +19,7 @@ GtkWidget *wg_test_find_text   (GtkWidget       *root);
 void     wg_test_select_row    (GtkColumnView   *view,
                                 guint            position);
 void     wg_test_focus_window  (GtkWidget       *widget);
+void     wg_test_unfocus_windows (void);
 void     wg_test_press_keys    (const guint     *keysyms,
                                 guint            n_keys);
 void     wg_test_click_at      (GtkWidget       *widget,
@@ -28,6 +29,8 @@ void     wg_test_click_widget  (GtkWidget       *widget);
 void     wg_test_screenshot    (GtkWidget       *widget,
                                 const char      *name,
                                 const char      *lang);
+void     wg_test_notifications_watch (void);
+GPtrArray *wg_test_notifications (void);
 
 #define WG_TEST_PRESS(...) G_STMT_START { \
     const guint keys_[] = { __VA_ARGS__ }; \

@@ -51,6 +51,8 @@ typedef struct
 const WgCaseView *wg_case_views_get          (guint              *n_views);
 const WgCaseView *wg_case_views_find         (const char         *id);
 const char       *wg_case_view_get_title     (const WgCaseView   *view);
+char             *wg_case_view_where         (const WgCaseView   *view,
+                                              GDateTime          *now);
 const char       *wg_case_search_where       (void);
 
 WgCaseFilter     *wg_case_filter_new         (void);

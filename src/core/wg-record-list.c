@@ -762,6 +762,24 @@ wg_record_list_set_filter (WgRecordList *self,
   request_reload (self, FALSE);
 }
 
+/* As wg_record_list_set_filter (), for the same filter at a later time (the clock written in
+ * its SQL moved on): the rows that join or leave are told as after a sync, so a view keeps its
+ * place and the rows that joined are pointed out (WgRecordList::rows-inserted). */
+void
+wg_record_list_set_filter_live (WgRecordList *self,
+                                const char   *where,
+                                const char   *param)
+{
+  g_return_if_fail (WG_IS_RECORD_LIST (self));
+
+  if (g_strcmp0 (self->where, where) == 0 && g_strcmp0 (self->param, param) == 0)
+    return;
+
+  g_set_str (&self->where, where);
+  g_set_str (&self->param, param);
+  request_reload (self, TRUE);
+}
+
 /* Orders the records by @order_by (SQL written in code, as for wg_record_list_new ()). */
 void
 wg_record_list_set_order_by (WgRecordList *self,

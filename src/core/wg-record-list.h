@@ -41,6 +41,9 @@ void          wg_record_list_rebind    (WgRecordList *self);
 void          wg_record_list_set_filter (WgRecordList *self,
                                         const char   *where,
                                         const char   *param);
+void          wg_record_list_set_filter_live (WgRecordList *self,
+                                              const char   *where,
+                                              const char   *param);
 void          wg_record_list_set_order_by (WgRecordList *self,
                                         const char   *order_by);
 const char   *wg_record_list_get_order_by (WgRecordList *self);

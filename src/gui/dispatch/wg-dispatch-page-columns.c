@@ -237,23 +237,34 @@ static gboolean
 tick_cb (gpointer data)
 {
   WgDispatchPage *self = data;
+  g_autoptr(GDateTime) now = wg_case_views_now ();
+  gint64 minute = g_date_time_to_unix (now) / 60;
 
   self->tick_source = 0;
-  _wg_dispatch_page_refresh_cells (self, TRUE);
-  _wg_dispatch_page_check_overdue (self);
+  if (minute != self->tick_minute)
+    {
+      self->tick_minute = minute;
+      _wg_dispatch_page_refresh_cells (self, TRUE);
+      _wg_dispatch_page_check_overdue (self);
+    }
   _wg_dispatch_page_start_tick (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Ticks just after each minute of the queue's clock, when a countdown's minutes change. */
+/* Ticks just after each minute of the queue's clock, when a countdown's minutes change, and
+ * at least every ten seconds: a timer does not count the time the computer slept, nor see the
+ * clock set (the tests' clock moved), and the minute is then noticed late by ten seconds at
+ * most. */
 void
 _wg_dispatch_page_start_tick (WgDispatchPage *self)
 {
   g_autoptr(GDateTime) now = wg_case_views_now ();
   guint ms = (guint) ((60.0 - g_date_time_get_seconds (now)) * 1000) + 20;
 
+  if (self->tick_minute == 0)
+    self->tick_minute = g_date_time_to_unix (now) / 60;
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  self->tick_source = g_timeout_add (ms, tick_cb, self);
+  self->tick_source = g_timeout_add (MIN (ms, 10000), tick_cb, self);
 }
 
 /* --- new cases ------------------------------------------------------------------------------- */

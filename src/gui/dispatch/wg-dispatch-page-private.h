@@ -114,6 +114,7 @@ struct _WgDispatchPage
   guint              counts_source;
   guint              grids_source;    /* the grid drop-down refilled for another village */
   guint              tick_source;
+  gint64             tick_minute;       /* of the queue's clock, in minutes since 1970 */
   guint              fresh_source;
   guint              widths_source;
   guint              pressed_position; /* a case clicked at narrow widths, to open */

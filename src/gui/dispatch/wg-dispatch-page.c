@@ -27,6 +27,10 @@ G_DEFINE_FINAL_TYPE (WgDispatchPage, wg_dispatch_page, ADW_TYPE_BIN)
 
 static const char * const named_kinds[] = { "org_units", "grids", "categories", "teams", "people", "holidays", NULL };
 
+static void apply_filter (WgDispatchPage *self,
+                          gboolean        live);
+static const char *base_view_id (WgDispatchPage *self);
+
 typedef struct
 {
   char *key;        /* a view's id, or a saved view's */
@@ -302,7 +306,7 @@ load_cb (gpointer data)
       CountJob *job = g_new0 (CountJob, 1);
 
       job->key = g_strdup (views[i].id);
-      job->where = g_strdup (views[i].where);
+      job->where = wg_case_view_where (&views[i], now);
       g_ptr_array_add (loaded->jobs, job);
     }
   /* A saved view counts what it shows: its view, filters and search, with "today" now. */
@@ -463,9 +467,13 @@ overdue_checked_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
-  /* Time alone moved these into "Overdue": count again. */
+  /* Time alone moved these into "Overdue": count again, and show them there. */
   if (check->cases->len > 0)
-    _wg_dispatch_page_schedule_load (self, FALSE);
+    {
+      _wg_dispatch_page_schedule_load (self, FALSE);
+      if (g_strcmp0 (base_view_id (self), "overdue") == 0)
+        apply_filter (self, TRUE);
+    }
   app = get_application (self, &active);
   if (app == NULL)
     return;
@@ -505,6 +513,12 @@ _wg_dispatch_page_check_overdue (WgDispatchPage *self)
   if (self->store == NULL || self->overdue_checked == NULL)
     return;
 
+  /* The clock was set back since the last look: look at the minute before now. */
+  if (g_date_time_compare (self->overdue_checked, now) > 0)
+    {
+      g_date_time_unref (self->overdue_checked);
+      self->overdue_checked = g_date_time_add_minutes (now, -1);
+    }
   after = wg_rfc3339_format (self->overdue_checked);
   until = wg_rfc3339_format (now);
   g_clear_pointer (&self->overdue_checked, g_date_time_unref);
@@ -578,8 +592,11 @@ base_view_id (WgDispatchPage *self)
   return saved != NULL ? saved->view_id : self->view_id;
 }
 
-void
-_wg_dispatch_page_update_filter (WgDispatchPage *self)
+/* @live: the same view and filters with the time moved on: the queue keeps its place and the
+ * cases that joined are pointed out. Otherwise the queue starts at its top. */
+static void
+apply_filter (WgDispatchPage *self,
+              gboolean        live)
 {
   g_autoptr(GDateTime) now = wg_case_views_now ();
   g_autofree char *query = NULL;
@@ -590,11 +607,21 @@ _wg_dispatch_page_update_filter (WgDispatchPage *self)
 
   where = _wg_dispatch_page_build_where (self, base_view_id (self), self->filter,
                                          gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), now, &query);
-  if (where != NULL)
+  if (where == NULL)
+    return;
+  if (live)
     {
-      self->scroll_to_top = TRUE;
-      wg_record_list_set_filter (self->cases, where, query);
+      wg_record_list_set_filter_live (self->cases, where, query);
+      return;
     }
+  self->scroll_to_top = TRUE;
+  wg_record_list_set_filter (self->cases, where, query);
+}
+
+void
+_wg_dispatch_page_update_filter (WgDispatchPage *self)
+{
+  apply_filter (self, FALSE);
 }
 
 static void
