@@ -295,6 +295,78 @@ test_record_list_items_while_held (void)
   wg_test_remove_tree (dir);
 }
 
+static gboolean
+put_case_cb (WgStoreTxn  *txn,
+             gpointer     data,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (data, NULL);
+
+  return wg_store_txn_upsert (txn, "cases", json_node_get_object (node), error);
+}
+
+/* A case's item answers what a queue shows from the row's columns, the same as its body says;
+ * the rest of the body is there as well. */
+static void
+test_record_list_case_columns (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wg-list-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WgStore) store = wg_store_open (path, &error);
+  g_autoptr(WgRecordList) list = NULL;
+  g_autoptr(WgRecord) dispatched = NULL;
+  g_autoptr(WgRecord) reported = NULL;
+  const char *cases[] = {
+    "{\"id\":\"c1\",\"version\":3,\"number\":\"2026-000001\",\"state\":\"dispatched\",\"urgency\":\"high\","
+    "\"category_id\":\"cat\",\"village_id\":\"v\",\"grid_id\":\"g\",\"source\":\"grid_worker\","
+    "\"title\":\"路灯不亮\",\"address\":\"马街镇\",\"description\":\"夜里全黑\",\"created_at\":\"2026-11-20T01:00:00Z\","
+    "\"reported_at\":\"2026-11-20T00:50:00Z\",\"deadline\":\"2026-11-23T01:00:00Z\","
+    "\"assignee\":{\"kind\":\"team\",\"id\":\"t1\"},\"updated_at\":\"2026-11-20T02:00:00Z\"}",
+    "{\"id\":\"c2\",\"version\":1,\"number\":\"2026-000002\",\"state\":\"reported\",\"title\":\"井盖缺失\","
+    "\"created_at\":\"2026-11-21T01:00:00Z\"}",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_true (wg_store_write_sync (store, put_case_cb, (gpointer) cases[i], &error));
+      g_assert_no_error (error);
+    }
+  list = wg_record_list_new (store, "cases", "reported_at");
+  wait_settled (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+
+  dispatched = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_cmpstr (wg_record_get_id (dispatched), ==, "c1");
+  g_assert_cmpint (wg_record_get_version (dispatched), ==, 3);
+  g_assert_cmpstr (wg_record_get_string (dispatched, "number"), ==, "2026-000001");
+  g_assert_cmpstr (wg_record_get_state (dispatched), ==, "dispatched");
+  g_assert_cmpstr (wg_record_get_string (dispatched, "urgency"), ==, "high");
+  g_assert_cmpstr (wg_record_get_string (dispatched, "title"), ==, "路灯不亮");
+  g_assert_cmpstr (wg_record_get_string (dispatched, "deadline"), ==, "2026-11-23T01:00:00Z");
+  g_assert_cmpstr (wg_record_get_column (dispatched, WG_CASE_COLUMN_REPORTED_AT), ==, "2026-11-20T00:50:00Z");
+  g_assert_cmpstr (wg_record_get_column (dispatched, WG_CASE_COLUMN_ASSIGNEE_ID), ==, "t1");
+  g_assert_cmpstr (wg_record_get_column (dispatched, WG_CASE_COLUMN_GRID_ID), ==, "g");
+  /* Not a column: from the body. */
+  g_assert_cmpstr (wg_record_get_string (dispatched, "description"), ==, "夜里全黑");
+  g_assert_cmpstr (wg_record_get_string (dispatched, "created_at"), ==, "2026-11-20T01:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (wg_record_get_json (dispatched), "assignee"), "kind"),
+                   ==, "team");
+  g_assert_cmpstr (wg_record_get_string (dispatched, "number"), ==, "2026-000001");
+
+  /* No reported_at in the body: reported when created. Absent members are NULL either way. */
+  reported = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_cmpstr (wg_record_get_column (reported, WG_CASE_COLUMN_REPORTED_AT), ==, "2026-11-21T01:00:00Z");
+  g_assert_null (wg_record_get_string (reported, "reported_at"));
+  g_assert_null (wg_record_get_string (reported, "urgency"));
+  g_assert_null (wg_record_get_column (reported, WG_CASE_COLUMN_ASSIGNEE_ID));
+
+  g_clear_object (&list);
+  wg_store_close (store);
+  wg_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/record-list/updates-only-changed-rows", test_record_list_updates_only_changed_rows);
   g_test_add_func ("/record-list/tells-new-rows", test_record_list_tells_new_rows);
   g_test_add_func ("/record-list/items-while-held", test_record_list_items_while_held);
+  g_test_add_func ("/record-list/case-columns", test_record_list_case_columns);
 
   return g_test_run ();
 }

@@ -337,6 +337,31 @@ loading_cb (GObject    *model,
     }
 }
 
+/* When the frame being drawn began, and when GTK had laid it out and painted it (these
+ * handlers run after GTK's own), for BENCH_DISPATCH_DEBUG. */
+static double frame_began, frame_laid_out, frame_painted;
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 gpointer       data)
+{
+  frame_began = now_ms ();
+}
+
+static void
+layout_cb (GdkFrameClock *clock,
+           gpointer       data)
+{
+  frame_laid_out = now_ms ();
+}
+
+static void
+paint_cb (GdkFrameClock *clock,
+          gpointer       data)
+{
+  frame_painted = now_ms ();
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       data)
@@ -388,8 +413,14 @@ watch_begin (const Bare *expected,
   watch.loaded_ms = -1;
   watch.paints = 0;
   if (watch.paint_id == 0)
-    watch.paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                                       G_CALLBACK (after_paint_cb), NULL);
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      watch.paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+      g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), NULL);
+      g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), NULL);
+      g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), NULL);
+    }
   watch_model ();
 }
 
@@ -413,8 +444,10 @@ watch_end (const char *what)
                   gtk_adjustment_get_value (v), gtk_adjustment_get_upper (v));
     }
   if (g_getenv ("BENCH_DISPATCH_DEBUG") != NULL)
-    printf ("      %s: rows in the model after %.1f ms, drawn after %.1f ms, %u frames\n",
-            what, watch.loaded_ms, watch.done_ms, watch.paints);
+    printf ("      %s: rows in the model after %.1f ms, drawn after %.1f ms, %u frames;"
+            " the last began at %.1f ms, laid out in %.1f ms, painted in %.1f ms\n",
+            what, watch.loaded_ms, watch.done_ms, watch.paints, frame_began - watch.t0,
+            frame_laid_out - frame_began, frame_painted - frame_laid_out);
   if (watch.done_ms < 0)
     g_error ("%s: the expected rows (%" G_GINT64_FORMAT ", first %s) were not drawn within 60 s; the model has %u",
              what, watch.expected->count, watch.expected->first_number, page_cases () ? g_list_model_get_n_items (page_cases ()) : 0);
@@ -452,7 +485,13 @@ counts_shown (gpointer data)
         if (g_ascii_isdigit (*p))
           g_string_append_c (digits, *p);
       text = g_string_free (digits, FALSE);
-      if (text[0] == '\0' || g_ascii_strtoll (text, NULL, 10) != GPOINTER_TO_SIZE (g_hash_table_lookup (expected, views[i].id)))
+      if (text[0] == '\0')
+        return FALSE;
+      /* "Overdue" grows as deadlines pass: the page and this count may have looked at
+       * different seconds. */
+      if (g_str_equal (views[i].id, "overdue")
+          ? ABS (g_ascii_strtoll (text, NULL, 10) - (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (expected, views[i].id))) > 20
+          : g_ascii_strtoll (text, NULL, 10) != (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (expected, views[i].id)))
         return FALSE;
     }
   return TRUE;

@@ -28,7 +28,9 @@ struct _WgRecord
   WgRecordList *owner;      /* whose table of held items lists this one, or NULL */
   char         *id;
   gint64        version;
+  char         *body;       /* until parsed into json */
   JsonObject   *json;
+  char        **columns;    /* cases: WG_N_CASE_COLUMNS, read with the row */
   char         *local_state;
   guint         pending;
 };
@@ -48,33 +50,51 @@ wg_record_finalize (GObject *object)
   g_clear_object (&self->store);
   g_free (self->id);
   g_free (self->local_state);
+  g_free (self->body);
   g_clear_pointer (&self->json, json_object_unref);
+  for (guint i = 0; self->columns != NULL && i < WG_N_CASE_COLUMNS; i++)
+    g_free (self->columns[i]);
+  g_free (self->columns);
 
   G_OBJECT_CLASS (wg_record_parent_class)->finalize (object);
 }
 
-/* Reads the row the first time anything about it is asked. */
+/* Reads the row the first time anything about it is asked. A case's body is parsed only when
+ * something besides its columns is asked for: a queue's rows show the columns alone. */
 static void
 ensure_read (WgRecord *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
+  gboolean read;
 
   if (self->store == NULL)
     return;
 
-  if (wg_store_read_row (self->store, self->kind, self->rowid, &self->id, &self->version, &body,
-                         &self->local_state, &self->pending, &error))
-    {
-      node = json_from_string (body, NULL);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        self->json = json_object_ref (json_node_get_object (node));
-    }
+  if (self->kind == g_intern_static_string ("cases"))
+    read = wg_store_read_case_columns (self->store, self->rowid, &self->id, &self->version, &self->body,
+                                       &self->local_state, &self->pending, &self->columns, &error);
   else
+    read = wg_store_read_row (self->store, self->kind, self->rowid, &self->id, &self->version, &self->body,
+                              &self->local_state, &self->pending, &error);
+  if (!read)
     /* Deleted since the order was read: an empty item until the reload removes it. */
     g_debug ("Row %" G_GINT64_FORMAT " is gone: %s", self->rowid, error->message);
   g_clear_object (&self->store);
+}
+
+static void
+ensure_parsed (WgRecord *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  ensure_read (self);
+  if (self->body == NULL)
+    return;
+
+  node = json_from_string (self->body, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    self->json = json_object_ref (json_node_get_object (node));
+  g_clear_pointer (&self->body, g_free);
 }
 
 static void
@@ -119,8 +139,35 @@ wg_record_get_json (WgRecord *self)
 {
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
-  ensure_read (self);
+  ensure_parsed (self);
   return self->json;
+}
+
+/* Members kept as columns beside a case's body, exactly as the body has them. */
+static const char * const straight_columns[WG_N_CASE_COLUMNS] = {
+  [WG_CASE_COLUMN_NUMBER] = "number",
+  [WG_CASE_COLUMN_STATE] = "state",
+  [WG_CASE_COLUMN_URGENCY] = "urgency",
+  [WG_CASE_COLUMN_CATEGORY_ID] = "category_id",
+  [WG_CASE_COLUMN_VILLAGE_ID] = "village_id",
+  [WG_CASE_COLUMN_GRID_ID] = "grid_id",
+  [WG_CASE_COLUMN_SOURCE] = "source",
+  [WG_CASE_COLUMN_TITLE] = "title",
+  [WG_CASE_COLUMN_ADDRESS] = "address",
+  [WG_CASE_COLUMN_DEADLINE] = "deadline",
+  [WG_CASE_COLUMN_UPDATED_AT] = "updated_at",
+};
+
+/* A case's column (see WgCaseColumn), read with its row; NULL for other kinds of record. */
+const char *
+wg_record_get_column (WgRecord     *self,
+                      WgCaseColumn  column)
+{
+  g_return_val_if_fail (WG_IS_RECORD (self), NULL);
+  g_return_val_if_fail (column < WG_N_CASE_COLUMNS, NULL);
+
+  ensure_read (self);
+  return self->columns != NULL ? self->columns[column] : NULL;
 }
 
 /* A string member of the record, or NULL when absent or not a string. */
@@ -133,6 +180,11 @@ wg_record_get_string (WgRecord   *self,
   g_return_val_if_fail (WG_IS_RECORD (self), NULL);
 
   ensure_read (self);
+  if (self->columns != NULL && self->json == NULL)
+    for (guint i = 0; i < WG_N_CASE_COLUMNS; i++)
+      if (straight_columns[i] != NULL && g_str_equal (straight_columns[i], member))
+        return self->columns[i];
+  ensure_parsed (self);
   node = self->json != NULL ? json_object_get_member (self->json, member) : NULL;
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;

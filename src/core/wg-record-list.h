@@ -18,6 +18,8 @@ const char  *wg_record_get_id          (WgRecord *self);
 const char  *wg_record_get_kind        (WgRecord *self);
 gint64       wg_record_get_version     (WgRecord *self);
 JsonObject  *wg_record_get_json        (WgRecord *self);
+const char  *wg_record_get_column      (WgRecord     *self,
+                                        WgCaseColumn  column);
 const char  *wg_record_get_string      (WgRecord *self,
                                         const char *member);
 const char  *wg_record_get_state       (WgRecord *self);

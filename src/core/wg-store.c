@@ -1671,6 +1671,58 @@ wg_store_read_row (WgStore     *self,
   return rc == SQLITE_ROW;
 }
 
+/* A case's row as wg_store_read_row () reads it, with its columns (see WgCaseColumn): what a
+ * list shows of it without parsing its body. @out_columns: an array of WG_N_CASE_COLUMNS
+ * strings, any of them NULL; free each, then the array. */
+G_STATIC_ASSERT (WG_N_CASE_COLUMNS == 13);
+
+gboolean
+wg_store_read_case_columns (WgStore     *self,
+                            gint64       rowid,
+                            char       **out_id,
+                            gint64      *out_version,
+                            char       **out_body,
+                            char       **out_local_state,
+                            guint       *out_pending,
+                            char      ***out_columns,
+                            GError     **error)
+{
+  ReaderConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WG_IS_STORE (self), FALSE);
+
+  stmt = reader_prepare (self, "SELECT id, version, body, local_state, pending,"
+                               " number, state, urgency, category_id, village_id, grid_id, source, title,"
+                               " address, reported_at, deadline, assignee_id, updated_at"
+                               " FROM cases WHERE rowid = ?1",
+                         &conn, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *out_version = sqlite3_column_int64 (stmt, 1);
+      *out_body = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      *out_local_state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      *out_pending = sqlite3_column_int (stmt, 4);
+      *out_columns = g_new0 (char *, WG_N_CASE_COLUMNS);
+      for (guint i = 0; i < WG_N_CASE_COLUMNS; i++)
+        (*out_columns)[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 5 + i));
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_NOT_FOUND, _("The record is no longer in the local cache"));
+  else
+    set_sqlite_error (error, conn->db, DOING_READ);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
 /* --- figures for the map -------------------------------------------------------------------- */
 
 static char *

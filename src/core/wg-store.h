@@ -178,6 +178,37 @@ gboolean      wg_store_read_row        (WgStore             *self,
                                         guint               *out_pending,
                                         GError             **error);
 
+/* The columns the cache keeps of a case beside its body, read by wg_store_read_case_columns ()
+ * in this order: each the body's member of that name, but reported_at, which is created_at
+ * when the body has none, and assignee_id, the body's assignee.id. */
+typedef enum
+{
+  WG_CASE_COLUMN_NUMBER,
+  WG_CASE_COLUMN_STATE,
+  WG_CASE_COLUMN_URGENCY,
+  WG_CASE_COLUMN_CATEGORY_ID,
+  WG_CASE_COLUMN_VILLAGE_ID,
+  WG_CASE_COLUMN_GRID_ID,
+  WG_CASE_COLUMN_SOURCE,
+  WG_CASE_COLUMN_TITLE,
+  WG_CASE_COLUMN_ADDRESS,
+  WG_CASE_COLUMN_REPORTED_AT,
+  WG_CASE_COLUMN_DEADLINE,
+  WG_CASE_COLUMN_ASSIGNEE_ID,
+  WG_CASE_COLUMN_UPDATED_AT,
+  WG_N_CASE_COLUMNS,
+} WgCaseColumn;
+
+gboolean      wg_store_read_case_columns (WgStore           *self,
+                                        gint64               rowid,
+                                        char               **out_id,
+                                        gint64              *out_version,
+                                        char               **out_body,
+                                        char               **out_local_state,
+                                        guint               *out_pending,
+                                        char              ***out_columns,
+                                        GError             **error);
+
 /* Per grid: open, overdue, reported in the last 7 and 30 days (four ints in one array). */
 GHashTable   *wg_store_case_counts_by_grid (WgStore         *self,
                                         GDateTime           *now,

@@ -144,7 +144,7 @@ update_cell (WgDispatchPage *self,
       break;
 
     case COLUMN_REPORTED:
-      owned = wg_case_format_time (wg_record_get_string (record, "created_at"));
+      owned = wg_case_format_time (wg_record_get_column (record, WG_CASE_COLUMN_REPORTED_AT));
       text = owned;
       break;
 
@@ -176,14 +176,8 @@ update_cell (WgDispatchPage *self,
       break;
 
     case COLUMN_ASSIGNEE:
-      {
-        JsonObject *json = wg_record_get_json (record);
-        JsonNode *assignee = json != NULL ? json_object_get_member (json, "assignee") : NULL;
-
-        if (assignee != NULL && JSON_NODE_HOLDS_OBJECT (assignee) &&
-            json_object_has_member (json_node_get_object (assignee), "id"))
-          text = _wg_dispatch_page_name_of (self, json_object_get_string_member (json_node_get_object (assignee), "id"));
-      }
+      if (wg_record_get_column (record, WG_CASE_COLUMN_ASSIGNEE_ID) != NULL)
+        text = _wg_dispatch_page_name_of (self, wg_record_get_column (record, WG_CASE_COLUMN_ASSIGNEE_ID));
       break;
 
     case N_COLUMNS:
