@@ -6,7 +6,8 @@
  * with the focus in the queue or the detail; its dialog is checked to refuse incomplete input;
  * what reaches the server is read back through the server's API. One action is taken with
  * the server down: it stays pending and is applied exactly once when the server is back. A
- * case taken by phone reaches the server. The dialogs are saved as screenshots.
+ * case taken by phone reaches the server, its place marked by a click on the dialog's map. The
+ * dialogs are saved as screenshots.
  *
  * The tests run in order and share the application: each starts where the last one ended.
  */
@@ -16,11 +17,13 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
 #include <X11/keysym.h>
 
 #include "wg-action-dialog.h"
 #include "wg-application.h"
 #include "wg-case-detail.h"
+#include "wg-case-map.h"
 #include "wg-deadline-group.h"
 #include "wg-dispatch-dialog.h"
 #include "wg-dispatch-page.h"
@@ -190,6 +193,18 @@ static gboolean
 window_is_drawn (gpointer data)
 {
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0;
+}
+
+static gboolean
+window_is_narrow (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (window)) <= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+window_is_wide (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (window)) >= GPOINTER_TO_INT (data);
 }
 
 static gboolean
@@ -1056,6 +1071,339 @@ test_new_case (void)
   assert_focus_kept ();
 }
 
+/* --- the new case's map ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  WgCaseMap *map;
+  double     lon;
+  double     lat;
+} MapPoint;
+
+/* The grid's record in the cache and its boundary, by the grid drop-down's position (codes in
+ * order, after "not chosen"). */
+static JsonObject *
+grid_by_position (guint       position,
+                  WgPolygon **out_boundary)
+{
+  g_autoptr(GPtrArray) grids = wg_store_list_records (store (), "grids", NULL);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  const char *code;
+
+  g_assert_nonnull (grids);
+  for (guint i = 0; i < grids->len; i++)
+    g_ptr_array_add (codes, (gpointer) json_object_get_string_member (grids->pdata[i], "code"));
+  g_ptr_array_sort_values (codes, (GCompareFunc) g_strcmp0);
+  g_assert_cmpuint (position, >=, 1);
+  g_assert_cmpuint (position, <=, codes->len);
+  code = codes->pdata[position - 1];
+  for (guint i = 0; i < grids->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (grids->pdata[i], "code"), code) == 0)
+      {
+        *out_boundary = wg_polygon_new_from_json (json_object_get_member (grids->pdata[i], "boundary"), NULL);
+        g_assert_nonnull (*out_boundary);
+        return json_object_ref (grids->pdata[i]);
+      }
+  g_assert_not_reached ();
+}
+
+/* Where the point is on the map's widget, through its viewport's projection. */
+static gboolean
+map_point_coords (MapPoint *point,
+                  double   *out_x,
+                  double   *out_y)
+{
+  ShumateMap *inner = wg_case_map_get_map (point->map);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (inner)) || gtk_widget_get_width (GTK_WIDGET (inner)) <= 0)
+    return FALSE;
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (inner), GTK_WIDGET (inner),
+                                              point->lat, point->lon, out_x, out_y);
+  return *out_x > 12 && *out_y > 12 &&
+         *out_x < gtk_widget_get_width (GTK_WIDGET (inner)) - 12 && *out_y < gtk_widget_get_height (GTK_WIDGET (inner)) - 12;
+}
+
+static gboolean
+map_shows_point (gpointer data)
+{
+  double x, y;
+
+  return map_point_coords (data, &x, &y);
+}
+
+/* A real click (XTest) on the map where the point is. */
+static void
+click_map_at (WgCaseMap *map,
+              double     lon,
+              double     lat)
+{
+  MapPoint point = { map, lon, lat };
+  double x, y;
+
+  g_assert_true (wg_test_wait_for (map_shows_point, &point, 5000));
+  wg_test_settle (200);
+  g_assert_true (map_point_coords (&point, &x, &y));
+  wg_test_click_at (GTK_WIDGET (wg_case_map_get_map (map)), x, y);
+}
+
+/* The dialog's page scrolled so the whole map shows. */
+static void
+scroll_to_map (WgCaseMap *map)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (map), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (gtk_widget_get_parent (GTK_WIDGET (map)), scrolled, &bounds));
+  if (bounds.origin.y + bounds.size.height > gtk_widget_get_height (scrolled))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                              bounds.origin.y + bounds.size.height - gtk_widget_get_height (scrolled) + 12);
+  wg_test_settle (300);
+}
+
+static gboolean
+combo_selects (gpointer data)
+{
+  AdwComboRow *grid = ADW_COMBO_ROW (dialog_child (ADW_TYPE_COMBO_ROW, "case-grid"));
+
+  return adw_combo_row_get_selected (grid) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+outbox_has_one (gpointer data)
+{
+  return wg_store_count_outbox (store (), NULL) == 1;
+}
+
+static gboolean
+map_is_marked (gpointer data)
+{
+  double lon, lat;
+
+  return wg_case_map_get_location (data, &lon, &lat);
+}
+
+static gboolean
+map_hint_is_error (gpointer data)
+{
+  return gtk_widget_has_css_class (dialog_child (GTK_TYPE_LABEL, "new-case-map-hint"), "error");
+}
+
+typedef struct
+{
+  WgCaseMap *map;
+  WgPolygon *boundary;
+} MapGrid;
+
+/* The map centred on the grid: its middle within the middle half of the grid's bounds. */
+static gboolean
+map_centred_in (gpointer data)
+{
+  MapGrid *on = data;
+  ShumateViewport *viewport = shumate_map_get_viewport (wg_case_map_get_map (on->map));
+  WgBBox bbox, middle;
+
+  wg_polygon_get_bbox (on->boundary, &bbox);
+  middle = (WgBBox) { bbox.min_lon + (bbox.max_lon - bbox.min_lon) / 4, bbox.min_lat + (bbox.max_lat - bbox.min_lat) / 4,
+                      bbox.max_lon - (bbox.max_lon - bbox.min_lon) / 4, bbox.max_lat - (bbox.max_lat - bbox.min_lat) / 4 };
+  return wg_bbox_contains (&middle, shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                           shumate_location_get_latitude (SHUMATE_LOCATION (viewport)));
+}
+
+/* The location in a report or a case, or FALSE. */
+static gboolean
+location_of (JsonObject *object,
+             double     *out_lon,
+             double     *out_lat)
+{
+  JsonNode *node = json_object_get_member (object, "location");
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) && wg_point_from_json (node, out_lon, out_lat, NULL);
+}
+
+static gboolean
+detail_map_has_location (gpointer data)
+{
+  WgCaseMap *map = WG_CASE_MAP (find_descendant (GTK_WIDGET (detail ()), WG_TYPE_CASE_MAP, "case-map"));
+  double lon, lat;
+
+  return map != NULL && wg_case_map_get_location (map, &lon, &lat) &&
+         fabs (lon - ((double *) data)[0]) < 1e-6 && fabs (lat - ((double *) data)[1]) < 1e-6;
+}
+
+/* Ctrl+N, and the place marked on the dialog's map: a click in a grid chooses it and marks the
+ * point; a click outside the grids says so and changes nothing; a grid chosen by name moves
+ * the map there and drops a mark outside it. Filed offline, the outbox keeps the point; the
+ * server's case has the grid and the point, and the detail's map shows it there. Narrow, the
+ * map still fits and takes a tap. */
+static void
+test_new_case_map (void)
+{
+  g_autoptr(WgPolygon) second = NULL;
+  g_autoptr(WgPolygon) third = NULL;
+  g_autoptr(JsonObject) second_grid = grid_by_position (2, &second);
+  g_autoptr(JsonObject) third_grid = grid_by_position (3, &third);
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) found = NULL;
+  AdwComboRow *grid;
+  WgCaseMap *map;
+  GtkWidget *map_hint;
+  WgBBox bbox;
+  double lon, lat, clicked_lon, clicked_lat, got[2];
+  const char *id;
+
+  select_case (case_id (8));
+  WG_TEST_PRESS (XK_Control_L, XK_n);
+  wait_dialog (WG_TYPE_NEW_CASE_DIALOG);
+  fill (dialog_child (ADW_TYPE_ENTRY_ROW, "case-title"), "幸福巷路灯杆倾斜");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (ADW_TYPE_COMBO_ROW, "case-category")), 1);
+  grid = ADW_COMBO_ROW (dialog_child (ADW_TYPE_COMBO_ROW, "case-grid"));
+  g_assert_cmpuint (adw_combo_row_get_selected (grid), ==, 0);
+  map = WG_CASE_MAP (dialog_child (WG_TYPE_CASE_MAP, "new-case-map"));
+  map_hint = dialog_child (GTK_TYPE_LABEL, "new-case-map-hint");
+  g_assert_true (wg_case_map_get_pickable (map));
+  /* out of the keyboard's way: the grid row does the same */
+  g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (map)));
+  g_assert_false (gtk_widget_get_can_focus (GTK_WIDGET (wg_case_map_get_map (map))));
+  scroll_to_map (map);
+
+  /* A click a third of the way into the second grid: that grid is chosen, the point marked. */
+  wg_polygon_get_bbox (second, &bbox);
+  lon = bbox.min_lon + (bbox.max_lon - bbox.min_lon) * 0.3;
+  lat = bbox.min_lat + (bbox.max_lat - bbox.min_lat) * 0.65;
+  g_assert_true (wg_polygon_contains (second, lon, lat));
+  click_map_at (map, lon, lat);
+  g_assert_true (wg_test_wait_for (combo_selects, GUINT_TO_POINTER (2), 5000));
+  g_assert_false (map_hint_is_error (NULL));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (map_hint)), json_object_get_string_member (second_grid, "name")));
+  report = wg_new_case_dialog_dup_report (WG_NEW_CASE_DIALOG (visible_dialog ()));
+  g_assert_nonnull (report);
+  g_assert_cmpstr (json_object_get_string_member (report, "grid_id"), ==, json_object_get_string_member (second_grid, "id"));
+  g_assert_true (location_of (report, &clicked_lon, &clicked_lat));
+  g_assert_true (wg_polygon_contains (second, clicked_lon, clicked_lat));
+  /* where the click was, give or take a pixel or two at this zoom */
+  g_test_message ("clicked %.6f, %.6f for %.6f, %.6f", clicked_lon, clicked_lat, lon, lat);
+  g_assert_cmpfloat (fabs (clicked_lon - lon), <, (bbox.max_lon - bbox.min_lon) * 0.05);
+  g_assert_cmpfloat (fabs (clicked_lat - lat), <, (bbox.max_lat - bbox.min_lat) * 0.05);
+  g_assert_true (wg_case_map_get_location (map, &got[0], &got[1]));
+  g_assert_cmpstr (wg_case_map_get_grid_id (map), ==, json_object_get_string_member (second_grid, "id"));
+  g_assert_true (gtk_widget_get_visible (dialog_child (GTK_TYPE_BUTTON, "new-case-unmark")));
+  wg_test_settle (300);
+  wg_test_screenshot (GTK_WIDGET (window), "actions-new-case-map", lang);
+
+  /* A click above the grids: said so, the grid and the point stay. */
+  lat = bbox.max_lat + (bbox.max_lat - bbox.min_lat) * 0.3;
+  g_assert_null (wg_case_map_find_grid (map, lon, lat));
+  click_map_at (map, lon, lat);
+  g_assert_true (wg_test_wait_for (map_hint_is_error, NULL, 5000));
+  g_assert_cmpuint (adw_combo_row_get_selected (grid), ==, 2);
+  g_clear_pointer (&report, json_object_unref);
+  report = wg_new_case_dialog_dup_report (WG_NEW_CASE_DIALOG (visible_dialog ()));
+  g_assert_true (location_of (report, &got[0], &got[1]));
+  g_assert_cmpfloat (got[0], ==, clicked_lon);
+  g_assert_cmpfloat (got[1], ==, clicked_lat);
+  wg_test_settle (300);
+  wg_test_screenshot (GTK_WIDGET (window), "actions-new-case-map-outside", lang);
+
+  /* The third grid chosen by name: the map goes there, the mark in the second is dropped. */
+  {
+    MapGrid on = { map, third };
+
+    g_assert_false (map_centred_in (&on));
+    adw_combo_row_set_selected (grid, 3);
+    g_assert_true (wg_test_wait_for (map_centred_in, &on, 5000));
+  }
+  g_assert_false (map_hint_is_error (NULL));
+  g_clear_pointer (&report, json_object_unref);
+  report = wg_new_case_dialog_dup_report (WG_NEW_CASE_DIALOG (visible_dialog ()));
+  g_assert_cmpstr (json_object_get_string_member (report, "grid_id"), ==, json_object_get_string_member (third_grid, "id"));
+  g_assert_false (location_of (report, &got[0], &got[1]));
+  g_assert_false (wg_case_map_get_location (map, &got[0], &got[1]));
+  g_assert_false (gtk_widget_get_visible (dialog_child (GTK_TYPE_BUTTON, "new-case-unmark")));
+
+  /* Marked again, in the third grid now in view, and filed. */
+  wg_polygon_get_bbox (third, &bbox);
+  lon = bbox.min_lon + (bbox.max_lon - bbox.min_lon) * 0.7;
+  lat = bbox.min_lat + (bbox.max_lat - bbox.min_lat) * 0.4;
+  click_map_at (map, lon, lat);
+  g_assert_true (wg_test_wait_for (map_is_marked, map, 5000));
+  g_assert_cmpuint (adw_combo_row_get_selected (grid), ==, 3);
+  g_assert_false (map_hint_is_error (NULL));
+  g_clear_pointer (&report, json_object_unref);
+  report = wg_new_case_dialog_dup_report (WG_NEW_CASE_DIALOG (visible_dialog ()));
+  g_assert_true (location_of (report, &clicked_lon, &clicked_lat));
+  g_assert_true (wg_polygon_contains (third, clicked_lon, clicked_lat));
+  g_assert_cmpfloat (fabs (clicked_lon - lon), <, (bbox.max_lon - bbox.min_lon) * 0.03);
+  g_assert_cmpfloat (fabs (clicked_lat - lat), <, (bbox.max_lat - bbox.min_lat) * 0.03);
+
+  /* Filed while the server is down: the outbox keeps the point, and the server gets it once
+   * it is back. */
+  wg_test_server_kill (server);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  g_assert_true (wg_test_wait_for (sync_offline, NULL, 15000));
+  fill (dialog_child (ADW_TYPE_ENTRY_ROW, "case-address"), "幸福巷 6 号对面");
+  press_return_in_dialog ();
+  g_assert_true (wg_test_wait_for (outbox_has_one, NULL, 5000));
+  {
+    g_autoptr(GPtrArray) items = wg_store_list_outbox (store (), NULL);
+    WgOutboxItem *item = items->pdata[0];
+    g_autoptr(JsonNode) payload = json_from_string (item->payload, NULL);
+
+    g_assert_cmpstr (item->action, ==, "create");
+    g_assert_nonnull (payload);
+    g_assert_true (location_of (json_node_get_object (payload), &got[0], &got[1]));
+    g_assert_cmpfloat (got[0], ==, clicked_lon);
+    g_assert_cmpfloat (got[1], ==, clicked_lat);
+  }
+  wg_test_server_start (server);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  g_assert_true (wg_test_wait_for (sync_up_to_date, NULL, 30000));
+  g_assert_true (wg_test_wait_for (server_has_title, (gpointer) "幸福巷路灯杆倾斜", 20000));
+  found = server_find_title ("幸福巷路灯杆倾斜");
+  g_assert_cmpstr (json_object_get_string_member (found, "grid_id"), ==, json_object_get_string_member (third_grid, "id"));
+  g_assert_true (location_of (found, &got[0], &got[1]));
+  g_assert_true (wg_polygon_contains (third, got[0], got[1]));
+  g_assert_cmpfloat (fabs (got[0] - clicked_lon), <, 1e-9);
+  g_assert_cmpfloat (fabs (got[1] - clicked_lat), <, 1e-9);
+
+  /* The detail's map shows the case at its point. */
+  id = json_object_get_string_member (found, "id");
+  select_in_view (id, "new");
+  g_assert_true (wg_test_wait_for (detail_map_has_location, got, 10000));
+  assert_focus_kept ();
+
+  /* Narrow, the dialog is a sheet from the bottom: the map fits its width, and a tap in the
+   * first grid chooses it. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  g_assert_true (wg_test_wait_for (window_is_narrow, GINT_TO_POINTER (420), 5000));
+  wg_test_settle (300);
+  gtk_widget_activate_action (GTK_WIDGET (dispatch_page ()), "dispatch.new-case", NULL);
+  wait_dialog (WG_TYPE_NEW_CASE_DIALOG);
+  map = WG_CASE_MAP (dialog_child (WG_TYPE_CASE_MAP, "new-case-map"));
+  scroll_to_map (map);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (map)), >=, 280);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (map)), >=, 200);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (map)), <=, 240);
+  {
+    g_autoptr(WgPolygon) first = NULL;
+    g_autoptr(JsonObject) first_grid = grid_by_position (1, &first);
+
+    wg_polygon_get_bbox (first, &bbox);
+    click_map_at (map, (bbox.min_lon + bbox.max_lon) / 2, (bbox.min_lat + bbox.max_lat) / 2);
+    g_assert_true (wg_test_wait_for (map_is_marked, map, 5000));
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (dialog_child (ADW_TYPE_COMBO_ROW, "case-grid"))), ==, 1);
+  }
+  scroll_to_map (map);
+  wg_test_screenshot (GTK_WIDGET (window), "actions-new-case-narrow", lang);
+  adw_dialog_close (visible_dialog ());
+  g_assert_true (wg_test_wait_for (no_dialog_open, NULL, 5000));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (wg_test_wait_for (window_is_wide, GINT_TO_POINTER (1000), 5000));
+  wg_test_settle (300);
+  g_test_message ("window back at %d px", gtk_widget_get_width (GTK_WIDGET (window)));
+}
+
 /* An administrator stands in for a team: claim (Alt+L), start (Alt+S), resolve (Alt+O, with
  * what was done), and return (Alt+T) with a reason. */
 static void
@@ -1208,6 +1556,7 @@ main (int   argc,
   g_test_add_func ("/actions/verify-rate-close", test_verify_rate_close);
   g_test_add_func ("/actions/offline", test_offline);
   g_test_add_func ("/actions/new-case", test_new_case);
+  g_test_add_func ("/actions/new-case-map", test_new_case_map);
   g_test_add_func ("/actions/admin", test_admin);
   g_test_add_func ("/actions/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/actions/finish", test_finish);

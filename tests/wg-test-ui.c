@@ -130,6 +130,46 @@ wg_test_click_at (GtkWidget *widget,
   XFlush (dpy);
 }
 
+/* A left-button drag from (@x0, @y0) to (@x1, @y1) in @widget's coordinates, in small steps
+ * as a hand moves. */
+void
+wg_test_drag (GtkWidget *widget,
+              double     x0,
+              double     y0,
+              double     x1,
+              double     y1)
+{
+  Display *dpy = xdisplay ();
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t from, to;
+  double sx, sy;
+  int rx, ry;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x0, y0), &from));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x1, y1), &to));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  for (guint step = 0; step <= 10; step++)
+    {
+      double t = step / 10.0;
+
+      XTranslateCoordinates (dpy, xid_of (widget), DefaultRootWindow (dpy),
+                             (int) round (sx + from.x + (to.x - from.x) * t),
+                             (int) round (sy + from.y + (to.y - from.y) * t), &rx, &ry, &child);
+      XTestFakeMotionEvent (dpy, -1, rx, ry, CurrentTime);
+      XFlush (dpy);
+      wg_test_settle (step == 0 ? 80 : 20);
+      if (step == 0)
+        {
+          XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
+          XFlush (dpy);
+          wg_test_settle (30);
+        }
+    }
+  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
+  XFlush (dpy);
+}
+
 void
 wg_test_click_widget (GtkWidget *widget)
 {

@@ -26,6 +26,11 @@ void     wg_test_click_at      (GtkWidget       *widget,
                                 double           x,
                                 double           y);
 void     wg_test_click_widget  (GtkWidget       *widget);
+void     wg_test_drag          (GtkWidget       *widget,
+                                double           x0,
+                                double           y0,
+                                double           x1,
+                                double           y1);
 void     wg_test_screenshot    (GtkWidget       *widget,
                                 const char      *name,
                                 const char      *lang);

@@ -4,6 +4,8 @@
  * Rendered under the display and read back pixel by pixel: the marker at the case's
  * location in its state's colour with the urgent ring, the case's grid outlined in the accent
  * colour and framed, a case without a location inside its grid, and one with neither a note.
+ * Pickable (the new case's map): the township framed, a real click says where, in which grid,
+ * and the mark goes where it is told without moving the map.
  */
 #undef G_DISABLE_ASSERT
 
@@ -214,6 +216,151 @@ test_case_map (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  gboolean picked;
+  double   lon;
+  double   lat;
+} Picked;
+
+static void
+picked_cb (WgCaseMap *map,
+           double     lon,
+           double     lat,
+           Picked    *picked)
+{
+  picked->picked = TRUE;
+  picked->lon = lon;
+  picked->lat = lat;
+}
+
+static gboolean
+was_picked (gpointer data)
+{
+  return ((Picked *) data)->picked;
+}
+
+static gboolean
+is_framed_on_township (gpointer data)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (wg_case_map_get_map (data));
+
+  /* 30 cells of 0.01° in 420 px: about zoom 11, far from the first 14 */
+  return shumate_viewport_get_zoom_level (viewport) < 12.5;
+}
+
+static void
+test_case_map_pick (void)
+{
+  g_autoptr(GListStore) grids = map_grids_new (&township);
+  g_autofree char *grid_id = map_grids_id (10, 14, &township);
+  g_autoptr(WgMapGrid) found = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  Picked picked = { FALSE, NAN, NAN };
+  GtkWidget *window;
+  WgCaseMap *map;
+  ShumateViewport *viewport;
+  GtkWidget *inner;
+  WgMapColour colour;
+  guchar fill[3], pixel[4];
+  double lon, lat, x, y, mlon, mlat, zoom, centre_lon;
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 260);
+  map = WG_CASE_MAP (wg_case_map_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (map));
+  wg_case_map_set_pickable (map, TRUE);
+  g_assert_true (wg_case_map_get_pickable (map));
+  wg_case_map_set_grids (map, G_LIST_MODEL (grids));
+  g_signal_connect (map, "picked", G_CALLBACK (picked_cb), &picked);
+  inner = GTK_WIDGET (wg_case_map_get_map (map));
+  viewport = shumate_map_get_viewport (SHUMATE_MAP (inner));
+
+  /* Nothing chosen: the whole township, no marker, and the map takes the pointer (a drag
+   * pans it, a click picks). */
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wg_test_wait_for (is_drawn, window, 5000));
+  g_assert_true (wg_test_wait_for (is_framed_on_township, map, 5000));
+  wg_test_settle (300);
+  g_assert_true (gtk_widget_get_visible (inner));
+  g_assert_true (gtk_widget_get_can_target (inner));
+  g_assert_false (wg_case_map_get_location (map, &mlon, &mlat));
+
+  /* A drag pans the map and picks nothing. */
+  centre_lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+  wg_test_drag (inner, gtk_widget_get_width (inner) / 2.0, gtk_widget_get_height (inner) / 2.0,
+                gtk_widget_get_width (inner) / 2.0 - 60, gtk_widget_get_height (inner) / 2.0);
+  /* the map glides on a little after a quick drag */
+  for (guint i = 0; i < 50; i++)
+    {
+      double last = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+
+      wg_test_settle (200);
+      if (last == shumate_location_get_longitude (SHUMATE_LOCATION (viewport)))
+        break;
+    }
+  g_assert_false (picked.picked);
+  g_test_message ("dragged from %.6f to %.6f", centre_lon, shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
+  g_assert_cmpfloat (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), >, centre_lon);
+
+  /* A real click on a cell: "picked" says where, and the grid there is found. */
+  map_grids_cell_point (&township, 10, 14, &lon, &lat);
+  shumate_viewport_location_to_widget_coords (viewport, inner, lat, lon, &x, &y);
+  g_assert_cmpfloat (x, >, 0);
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (inner));
+  wg_test_click_at (inner, x, y);
+  g_assert_true (wg_test_wait_for (was_picked, &picked, 5000));
+  g_test_message ("picked %.6f, %.6f for %.6f, %.6f", picked.lon, picked.lat, lon, lat);
+  g_assert_cmpfloat (fabs (picked.lon - lon), <, township.cell_deg / 10);
+  g_assert_cmpfloat (fabs (picked.lat - lat), <, township.cell_deg / 10);
+  found = wg_case_map_find_grid (map, picked.lon, picked.lat);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (wg_map_grid_get_id (found), ==, grid_id);
+  /* the map itself shows nothing new until told */
+  g_assert_false (wg_case_map_get_location (map, &mlon, &mlat));
+  /* far outside every grid */
+  g_assert_null (wg_case_map_find_grid (map, 104.9, 25.5));
+
+  /* Told: the grid outlined and the mark, the map left where it was. */
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  centre_lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+  wg_case_map_show_point (map, grid_id, picked.lon, picked.lat);
+  wg_test_settle (300);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), ==, zoom);
+  g_assert_cmpfloat (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), ==, centre_lon);
+  g_assert_true (wg_case_map_get_location (map, &mlon, &mlat));
+  g_assert_cmpfloat (mlon, ==, picked.lon);
+  g_assert_cmpstr (wg_case_map_get_grid_id (map), ==, grid_id);
+  wg_test_screenshot (window, "case-map-pick", lang);
+  shot = map_render_widget (inner);
+  wg_marker_group_colour (WG_MARKER_NEW, FALSE, &colour);
+  to_rgb (&colour, fill);
+  shumate_viewport_location_to_widget_coords (viewport, inner, picked.lat, picked.lon, &x, &y);
+  map_pixel_at (shot, (int) round (x), (int) round (y), pixel);
+  g_assert_true (map_pixel_near (pixel, fill, 8));
+
+  /* Framed on request: closer, on the grid. */
+  wg_case_map_frame (map);
+  wg_test_settle (300);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >, zoom + 2);
+
+  /* A grid without a mark: outlined, no stand-in marker inside it. */
+  wg_case_map_show_point (map, grid_id, NAN, NAN);
+  g_assert_false (wg_case_map_get_location (map, &mlon, &mlat));
+
+  /* Back to a picture: no pointer, a case without location inside its grid again. */
+  wg_case_map_set_pickable (map, FALSE);
+  g_assert_false (gtk_widget_get_can_target (inner));
+  g_assert_true (wg_case_map_get_location (map, &mlon, &mlat));
+
+  g_signal_handlers_disconnect_by_data (map, &picked);
+  wg_case_map_set_grids (map, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +376,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/map/case-map", test_case_map);
+  g_test_add_func ("/map/case-map-pick", test_case_map_pick);
 
   return g_test_run ();
 }

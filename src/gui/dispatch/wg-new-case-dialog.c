@@ -2,20 +2,24 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The dispatcher types while the caller talks: what happened, its category and urgency, the
- * grid (found by typing part of its name or code) and the address, who called and on which
- * number. The report is what POST /api/v1/cases takes (source "staff_on_behalf", or the 12345
- * hotline), with an id chosen here so the queue can show the case once the server has it. It
- * goes through the outbox like every action, so a case taken while offline is filed when the
- * link returns.
+ * grid (found by typing part of its name or code, or by a click on the small map, which also
+ * marks the location) and the address, who called and on which number. The report is what
+ * POST /api/v1/cases takes (source "staff_on_behalf", or the 12345 hotline; the marked point as
+ * its GeoJSON "location"), with an id chosen here so the queue can show the case once the
+ * server has it. It goes through the outbox like every action, so a case taken while offline
+ * is filed when the link returns.
  */
 #define G_LOG_DOMAIN "WgNewCaseDialog"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
+#include "wg-case-map.h"
 #include "wg-case-views.h"
+#include "wg-map-grid.h"
 #include "wg-new-case-dialog.h"
 
 struct _WgNewCaseDialog
@@ -34,13 +38,21 @@ struct _WgNewCaseDialog
   AdwEntryRow *phone;
   AdwComboRow *source;
   GtkLabel    *hint;
+  WgCaseMap   *map;
+  GtkWidget   *map_box;
+  GtkLabel    *map_hint;
+  GtkWidget   *unmark;
 
   /* Owned */
   GPtrArray   *category_ids;   /* behind the category row's entries, after "not chosen" */
   GPtrArray   *category_urgencies;
   GPtrArray   *grid_ids;
+  GListStore  *map_grids;      /* WgMapGrid: the grids with a boundary */
+  double       lon;            /* marked on the map; NAN when not */
+  double       lat;
   gboolean     urgency_chosen; /* by the person; else it follows the category */
   gboolean     setting_urgency;
+  gboolean     setting_grid;   /* from a click on the map */
   gboolean     filed;
 };
 
@@ -169,6 +181,116 @@ urgency_changed_cb (WgNewCaseDialog *self)
     self->urgency_chosen = TRUE;
 }
 
+/* --- the map ------------------------------------------------------------------------------- */
+
+static const char *
+selected_grid_id (WgNewCaseDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->grid);
+
+  return selected > 0 && selected != GTK_INVALID_LIST_POSITION && selected <= self->grid_ids->len
+    ? self->grid_ids->pdata[selected - 1] : NULL;
+}
+
+static WgMapGrid *
+find_map_grid (WgNewCaseDialog *self,
+               const char      *id)
+{
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->map_grids)); i++)
+    {
+      g_autoptr(WgMapGrid) grid = g_list_model_get_item (G_LIST_MODEL (self->map_grids), i);
+
+      if (g_strcmp0 (wg_map_grid_get_id (grid), id) == 0)
+        return g_steal_pointer (&grid);
+    }
+  return NULL;
+}
+
+/* What the line under the map says: how to use it, where the mark is, or why a click did
+ * nothing (@outside). */
+static void
+set_map_hint (WgNewCaseDialog *self,
+              gboolean         outside)
+{
+  g_autoptr(WgMapGrid) grid = NULL;
+  g_autofree char *text = NULL;
+
+  if (outside)
+    text = g_strdup (_("This point is outside the township’s grids: click inside a grid, or choose the grid above."));
+  else if (!isnan (self->lon) && (grid = find_map_grid (self, selected_grid_id (self))) != NULL)
+    /* Translators: under the new case's map once a place is marked; %s is the grid's name */
+    text = g_strdup_printf (_("Marked in %s. Click again to move the mark."), wg_map_grid_get_name (grid));
+  else
+    text = g_strdup (_("Or click the map where it happens: the grid is chosen for you and the case gets that location."));
+
+  gtk_label_set_label (self->map_hint, text);
+  gtk_widget_set_visible (self->unmark, !isnan (self->lon));
+  if (outside)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->map_hint), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->map_hint), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->map_hint), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->map_hint), "dim-label");
+    }
+}
+
+/* A click or tap on the map: the grid it falls in is chosen, and the case gets the point. */
+static void
+picked_cb (WgNewCaseDialog *self,
+           double           lon,
+           double           lat)
+{
+  g_autoptr(WgMapGrid) grid = wg_case_map_find_grid (self->map, lon, lat);
+  guint index;
+
+  if (grid == NULL || !g_ptr_array_find_with_equal_func (self->grid_ids, wg_map_grid_get_id (grid), g_str_equal, &index))
+    {
+      set_map_hint (self, TRUE);
+      return;
+    }
+
+  self->lon = lon;
+  self->lat = lat;
+  self->setting_grid = TRUE;
+  adw_combo_row_set_selected (self->grid, index + 1);
+  self->setting_grid = FALSE;
+  wg_case_map_show_point (self->map, wg_map_grid_get_id (grid), lon, lat);
+  set_map_hint (self, FALSE);
+  update (self);
+}
+
+/* The grid chosen by name: a mark in another grid no longer holds; the map goes to the grid. */
+static void
+grid_changed_cb (WgNewCaseDialog *self)
+{
+  const char *id = selected_grid_id (self);
+
+  if (!self->setting_grid)
+    {
+      g_autoptr(WgMapGrid) grid = find_map_grid (self, id);
+      WgPolygon *boundary = grid != NULL ? wg_map_grid_get_boundary (grid) : NULL;
+
+      if (!isnan (self->lon) && (boundary == NULL || !wg_polygon_contains (boundary, self->lon, self->lat)))
+        self->lon = self->lat = NAN;
+      wg_case_map_show_point (self->map, id, self->lon, self->lat);
+      wg_case_map_frame (self->map);
+      set_map_hint (self, FALSE);
+    }
+  update (self);
+}
+
+static void
+unmark_cb (WgNewCaseDialog *self)
+{
+  self->lon = self->lat = NAN;
+  wg_case_map_show_point (self->map, selected_grid_id (self), NAN, NAN);
+  set_map_hint (self, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->address));
+}
+
 static void
 confirm_cb (WgNewCaseDialog *self)
 {
@@ -218,6 +340,7 @@ wg_new_case_dialog_finalize (GObject *object)
   g_clear_pointer (&self->category_ids, g_ptr_array_unref);
   g_clear_pointer (&self->category_urgencies, g_ptr_array_unref);
   g_clear_pointer (&self->grid_ids, g_ptr_array_unref);
+  g_clear_object (&self->map_grids);
 
   G_OBJECT_CLASS (wg_new_case_dialog_parent_class)->finalize (object);
 }
@@ -285,6 +408,7 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   GtkWidget *place = adw_preferences_group_new ();
   GtkWidget *who = adw_preferences_group_new ();
   GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *map_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autoptr(GtkStringList) urgency_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) source_labels = gtk_string_list_new (NULL);
   GtkEventController *key = gtk_event_controller_key_new ();
@@ -292,6 +416,8 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   self->category_ids = g_ptr_array_new_with_free_func (g_free);
   self->category_urgencies = g_ptr_array_new_with_free_func (g_free);
   self->grid_ids = g_ptr_array_new_with_free_func (g_free);
+  self->map_grids = g_list_store_new (WG_TYPE_MAP_GRID);
+  self->lon = self->lat = NAN;
 
   adw_dialog_set_title (ADW_DIALOG (self), _("New Case by Phone"));
   adw_dialog_set_content_width (ADW_DIALOG (self), 560);
@@ -339,8 +465,44 @@ wg_new_case_dialog_init (WgNewCaseDialog *self)
   /* Where */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (place), _("Where"));
   self->grid = add_combo (self, place, _("Grid"), "case-grid", TRUE);
-  g_signal_connect_swapped (self->grid, "notify::selected", G_CALLBACK (changed_cb), self);
+  /* Under the title, where a grid's name and its long code fit even when narrow. */
+  adw_combo_row_set_use_subtitle (self->grid, TRUE);
+  g_signal_connect_swapped (self->grid, "notify::selected", G_CALLBACK (grid_changed_cb), self);
   self->address = add_entry (self, place, _("Address"), "case-address");
+
+  /* The map, under the rows: optional, out of the keyboard's way (the grid row does the same). */
+  self->map = WG_CASE_MAP (wg_case_map_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->map), "new-case-map");
+  gtk_widget_add_css_class (GTK_WIDGET (self->map), "card");
+  gtk_widget_set_overflow (GTK_WIDGET (self->map), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_size_request (GTK_WIDGET (self->map), -1, 220);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->map), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Map of the grids: click where it happens"), -1);
+  wg_case_map_set_pickable (self->map, TRUE);
+  wg_case_map_set_grids (self->map, G_LIST_MODEL (self->map_grids));
+  g_signal_connect_swapped (self->map, "picked", G_CALLBACK (picked_cb), self);
+
+  self->map_hint = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (self->map_hint), "new-case-map-hint");
+  gtk_label_set_wrap (self->map_hint, TRUE);
+  gtk_label_set_wrap_mode (self->map_hint, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (self->map_hint, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->map_hint), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->map_hint), "caption");
+  self->unmark = gtk_button_new_with_mnemonic (_("_Remove Mark"));
+  gtk_widget_set_name (self->unmark, "new-case-unmark");
+  gtk_widget_set_valign (self->unmark, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->unmark, "flat");
+  g_signal_connect_swapped (self->unmark, "clicked", G_CALLBACK (unmark_cb), self);
+  gtk_box_append (GTK_BOX (map_line), GTK_WIDGET (self->map_hint));
+  gtk_box_append (GTK_BOX (map_line), self->unmark);
+
+  self->map_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (self->map_box, 12);
+  gtk_box_append (GTK_BOX (self->map_box), GTK_WIDGET (self->map));
+  gtk_box_append (GTK_BOX (self->map_box), map_line);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (place), self->map_box);
+  set_map_hint (self, FALSE);
 
   /* Who called */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (who), _("Caller"));
@@ -439,6 +601,8 @@ wg_new_case_dialog_new (WgStore *store)
         {
           JsonObject *grid = grids->pdata[i];
           g_autofree char *label = NULL;
+          g_autoptr(WgPolygon) polygon = NULL;
+          JsonNode *boundary;
 
           if (!json_object_has_member (grid, "id") || !json_object_has_member (grid, "name"))
             continue;
@@ -447,10 +611,26 @@ wg_new_case_dialog_new (WgStore *store)
                                    json_object_get_string_member_with_default (grid, "code", ""));
           gtk_string_list_append (grid_labels, label);
           g_ptr_array_add (self->grid_ids, g_strdup (json_object_get_string_member (grid, "id")));
+
+          /* On the map, the grids whose boundaries the cache has, as the Map section draws them. */
+          if ((boundary = json_object_get_member (grid, "boundary")) != NULL &&
+              (polygon = wg_polygon_new_from_json (boundary, NULL)) != NULL)
+            {
+              g_autoptr(WgMapGrid) map_grid =
+                wg_map_grid_new (json_object_get_string_member (grid, "id"),
+                                 json_object_get_string_member_with_default (grid, "code", NULL),
+                                 json_object_get_string_member (grid, "name"),
+                                 json_object_get_string_member_with_default (grid, "village_id", NULL),
+                                 polygon);
+
+              g_list_store_append (self->map_grids, map_grid);
+            }
         }
     }
   adw_combo_row_set_model (self->grid, G_LIST_MODEL (grid_labels));
   adw_combo_row_set_selected (self->grid, 0);
+  /* Without boundaries there is nothing to click on: the grid is chosen by name alone. */
+  gtk_widget_set_visible (self->map_box, g_list_model_get_n_items (G_LIST_MODEL (self->map_grids)) > 0);
 
   self->urgency_chosen = FALSE;
   update (self);
@@ -496,6 +676,18 @@ wg_new_case_dialog_dup_report (WgNewCaseDialog *self)
   json_object_set_string_member (report, "category_id", self->category_ids->pdata[category - 1]);
   json_object_set_string_member (report, "urgency", urgencies[urgency < G_N_ELEMENTS (urgencies) ? urgency : NORMAL_URGENCY]);
   json_object_set_string_member (report, "grid_id", self->grid_ids->pdata[grid - 1]);
+  if (!isnan (self->lon))
+    {
+      JsonObject *location = json_object_new ();
+      JsonArray *coordinates = json_array_new ();
+
+      /* GeoJSON order, to about a centimetre */
+      json_array_add_double_element (coordinates, round (self->lon * 1e7) / 1e7);
+      json_array_add_double_element (coordinates, round (self->lat * 1e7) / 1e7);
+      json_object_set_string_member (location, "type", "Point");
+      json_object_set_array_member (location, "coordinates", coordinates);
+      json_object_set_object_member (report, "location", location);
+    }
   if (address[0] != '\0')
     json_object_set_string_member (report, "address", address);
   if (description[0] != '\0')

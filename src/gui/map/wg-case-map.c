@@ -7,6 +7,10 @@
  * or its size change, so it simply strokes the few dozen grids in view each time (the big
  * map's tile cache would be wasted here). A case without a location of its own is put inside
  * its grid; one with neither shows a short note instead of a map.
+ *
+ * Made pickable (wg_case_map_set_pickable ()), it is the new case's map instead: it shows the
+ * township's grids, pans and zooms, and a click or tap on it says where ("picked"); the marker
+ * goes only where it is told, never into a grid in its stead.
  */
 #define G_LOG_DOMAIN "WgCaseMap"
 
@@ -24,6 +28,7 @@
 
 /* The case's grid fills about this share of the map, never closer than this zoom. */
 #define FIT_FRACTION 0.6
+#define TOWNSHIP_FIT_FRACTION 0.85
 #define MAX_ZOOM 17.5
 #define MARKER_RADIUS 10.0
 
@@ -257,6 +262,9 @@ struct _WgCaseMap
   guint             fit_tick_id;
   guint             nudge_tick_id;
   guint             nudge_frames;
+  GtkGesture       *pick;        /* while pickable */
+  double            press_x;     /* where it was pressed */
+  double            press_y;
 
   /* State */
   double            case_lon;   /* the case's own location; NAN when it has none */
@@ -272,6 +280,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  PICKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static WgMapGrid *
 find_grid (WgCaseMap  *self,
@@ -298,17 +313,27 @@ fit (WgCaseMap *self)
   double height = gtk_widget_get_height (GTK_WIDGET (self->map));
   g_autoptr(WgMapGrid) grid = find_grid (self, self->layer->grid_id);
   WgMercatorBox box;
-  double zoom, lon, lat;
+  double zoom, lon, lat, fraction = FIT_FRACTION;
 
   wg_mercator_box_init_empty (&box);
   if (grid != NULL)
     grid_box (grid, &box);
   if (!isnan (self->layer->lon))
     wg_mercator_box_extend (&box, wg_mercator_x_from_lon (self->layer->lon), wg_mercator_y_from_lat (self->layer->lat));
+  if (wg_mercator_box_is_empty (&box) && self->pick != NULL)
+    {
+      /* Nothing chosen yet: the whole township. */
+      GArray *boxes = ensure_boxes (self->layer);
+
+      for (guint i = 0; boxes != NULL && i < boxes->len; i++)
+        if (!wg_mercator_box_is_empty (&g_array_index (boxes, WgMercatorBox, i)))
+          wg_mercator_box_union (&box, &g_array_index (boxes, WgMercatorBox, i));
+      fraction = TOWNSHIP_FIT_FRACTION;
+    }
   if (wg_mercator_box_is_empty (&box))
     return;
 
-  zoom = box.max_x > box.min_x ? wg_mercator_box_zoom_to_fit (&box, width * FIT_FRACTION, height * FIT_FRACTION) : 16;
+  zoom = box.max_x > box.min_x ? wg_mercator_box_zoom_to_fit (&box, width * fraction, height * fraction) : 16;
   zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
                 MIN (MAX_ZOOM, shumate_viewport_get_max_zoom_level (viewport)));
   wg_mercator_box_get_center (&box, &lon, &lat);
@@ -363,6 +388,10 @@ update_note (WgCaseMap *self)
   g_autoptr(WgMapGrid) grid = find_grid (self, self->layer->grid_id);
   gboolean placed = !isnan (self->layer->lon) || grid != NULL;
 
+  /* Picking, there is something to click on as soon as there are grids. */
+  if (self->pick != NULL)
+    placed = self->layer->grids != NULL && g_list_model_get_n_items (self->layer->grids) > 0;
+
   gtk_widget_set_visible (self->note, !placed);
   gtk_widget_set_visible (GTK_WIDGET (self->map), placed);
 }
@@ -376,9 +405,80 @@ place (WgCaseMap *self)
 
   layer->lon = self->case_lon;
   layer->lat = self->case_lat;
-  if (isnan (layer->lon) && (grid = find_grid (self, layer->grid_id)) != NULL &&
+  if (isnan (layer->lon) && self->pick == NULL && (grid = find_grid (self, layer->grid_id)) != NULL &&
       !wg_map_grid_get_inner_point (grid, &layer->lon, &layer->lat))
     layer->lon = layer->lat = NAN;
+}
+
+/* Where a point of the widget is on the map, or FALSE when the map is not shown. */
+static gboolean
+location_at (WgCaseMap *self,
+             double     x,
+             double     y,
+             double    *out_lon,
+             double    *out_lat)
+{
+  graphene_point_t point;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->map)) ||
+      !gtk_widget_compute_point (GTK_WIDGET (self), GTK_WIDGET (self->map), &GRAPHENE_POINT_INIT (x, y), &point))
+    return FALSE;
+  shumate_viewport_widget_coords_to_location (shumate_map_get_viewport (self->map), GTK_WIDGET (self->map),
+                                              point.x, point.y, out_lat, out_lon);
+  return TRUE;
+}
+
+static void
+pick_pressed_cb (WgCaseMap       *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
+{
+  self->press_x = x;
+  self->press_y = y;
+}
+
+/* On release, not press, and only where it was pressed: a press that turns into a drag pans
+ * the map and picks nothing (the click gesture still says "released" after a drag). */
+static void
+pick_released_cb (WgCaseMap       *self,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  GtkGestureClick *gesture)
+{
+  int threshold = 8;
+  double lat, lon;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-dnd-drag-threshold", &threshold, NULL);
+  if (n_press != 1 || fabs (x - self->press_x) > threshold || fabs (y - self->press_y) > threshold ||
+      !location_at (self, x, y, &lon, &lat))
+    return;
+  g_debug ("Picked %.0f, %.0f: %.6f, %.6f", x, y, lon, lat);
+  g_signal_emit (self, signals[PICKED], 0, lon, lat);
+}
+
+/* Picking, the grid under the pointer is named: the small map draws no labels. */
+static gboolean
+pick_query_tooltip_cb (WgCaseMap  *self,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  g_autoptr(WgMapGrid) grid = NULL;
+  g_autofree char *text = NULL;
+  double lon, lat;
+
+  if (keyboard || self->pick == NULL || !location_at (self, x, y, &lon, &lat) ||
+      (grid = wg_case_map_find_grid (self, lon, lat)) == NULL)
+    return FALSE;
+  /* Translators: a grid in the new case's grid list: its name and its code */
+  text = g_strdup_printf (C_("grid", "%s · %s"), wg_map_grid_get_name (grid) != NULL ? wg_map_grid_get_name (grid) : "",
+                          wg_map_grid_get_code (grid) != NULL ? wg_map_grid_get_code (grid) : "");
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -469,6 +569,18 @@ wg_case_map_class_init (WgCaseMapClass *klass)
     g_param_spec_object ("grids", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WgCaseMap::picked:
+   * @lon: the longitude clicked or tapped
+   * @lat: the latitude
+   *
+   * A click or tap on a pickable map, anywhere: in a grid or not (wg_case_map_find_grid ()).
+   * The map shows nothing new by itself.
+   */
+  signals[PICKED] =
+    g_signal_new ("picked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "wg-case-map");
@@ -666,4 +778,140 @@ wg_case_map_get_map (WgCaseMap *self)
   g_return_val_if_fail (WG_IS_CASE_MAP (self), NULL);
 
   return self->map;
+}
+
+/**
+ * wg_case_map_set_pickable:
+ * @pickable: whether a click or tap on the map says where ("picked")
+ *
+ * A pickable map pans and zooms, frames the whole township while nothing is chosen, and puts
+ * the marker only at a location given (wg_case_map_show_point ()); it is the new case's map.
+ */
+void
+wg_case_map_set_pickable (WgCaseMap *self,
+                          gboolean   pickable)
+{
+  g_return_if_fail (WG_IS_CASE_MAP (self));
+
+  if ((self->pick != NULL) == !!pickable)
+    return;
+  if (pickable)
+    {
+      self->pick = gtk_gesture_click_new ();
+      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->pick), GDK_BUTTON_PRIMARY);
+      gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->pick), GTK_PHASE_CAPTURE);
+      g_signal_connect_swapped (self->pick, "pressed", G_CALLBACK (pick_pressed_cb), self);
+      g_signal_connect_swapped (self->pick, "released", G_CALLBACK (pick_released_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->pick));
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+      g_signal_connect (self, "query-tooltip", G_CALLBACK (pick_query_tooltip_cb), NULL);
+      gtk_label_set_label (GTK_LABEL (self->note), _("The grids’ boundaries are not known yet."));
+    }
+  else
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->pick));
+      self->pick = NULL;
+      gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+      g_signal_handlers_disconnect_by_func (self, pick_query_tooltip_cb, NULL);
+      gtk_label_set_label (GTK_LABEL (self->note), _("This case has no location and no grid."));
+    }
+  /* The map's own gestures pan and zoom; it stays out of the keyboard's way (the grid is
+   * chosen by name as well). */
+  gtk_widget_set_can_target (GTK_WIDGET (self->map), pickable);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), pickable);
+  place (self);
+  update_note (self);
+  queue_fit (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->layer));
+}
+
+gboolean
+wg_case_map_get_pickable (WgCaseMap *self)
+{
+  g_return_val_if_fail (WG_IS_CASE_MAP (self), FALSE);
+
+  return self->pick != NULL;
+}
+
+/**
+ * wg_case_map_show_point:
+ * @grid_id: (nullable): the grid to outline
+ * @lon: where the marker goes, or NAN for no marker
+ * @lat: its latitude
+ *
+ * Outlines the grid and puts a new case's marker at (@lon, @lat) without moving the map:
+ * what a pick chose. wg_case_map_frame () brings them into view.
+ */
+void
+wg_case_map_show_point (WgCaseMap  *self,
+                        const char *grid_id,
+                        double      lon,
+                        double      lat)
+{
+  WgCaseMapLayer *layer;
+
+  g_return_if_fail (WG_IS_CASE_MAP (self));
+
+  layer = self->layer;
+  if (layer->grid_id != grid_id)
+    {
+      g_free (layer->grid_id);
+      layer->grid_id = g_strdup (grid_id);
+    }
+  self->case_lon = isnan (lon) || isnan (lat) ? NAN : lon;
+  self->case_lat = isnan (lon) || isnan (lat) ? NAN : lat;
+  layer->group = WG_MARKER_NEW;
+  layer->attention = WG_MARKER_CALM;
+  place (self);
+  update_note (self);
+  gtk_widget_queue_draw (GTK_WIDGET (layer));
+}
+
+/* Frames what the map shows: the grid and the marker, or (pickable) the whole township. */
+void
+wg_case_map_frame (WgCaseMap *self)
+{
+  g_return_if_fail (WG_IS_CASE_MAP (self));
+
+  queue_fit (self);
+}
+
+/**
+ * wg_case_map_find_grid:
+ *
+ * The grid that contains the point, of those the map draws; the last one of overlapping grids,
+ * as the grid map does.
+ *
+ * Returns: (transfer full) (nullable): the #WgMapGrid, or %NULL outside every grid
+ */
+WgMapGrid *
+wg_case_map_find_grid (WgCaseMap *self,
+                       double     lon,
+                       double     lat)
+{
+  GListModel *grids;
+  GArray *boxes;
+  double x, y;
+
+  g_return_val_if_fail (WG_IS_CASE_MAP (self), NULL);
+
+  grids = self->layer->grids;
+  boxes = ensure_boxes (self->layer);
+  if (grids == NULL || boxes == NULL || isnan (lon) || isnan (lat))
+    return NULL;
+  x = wg_mercator_x_from_lon (lon);
+  y = wg_mercator_y_from_lat (lat);
+  for (guint i = MIN (boxes->len, g_list_model_get_n_items (grids)); i > 0; i--)
+    {
+      g_autoptr(WgMapGrid) grid = NULL;
+      WgPolygon *boundary;
+
+      if (!wg_mercator_box_contains (&g_array_index (boxes, WgMercatorBox, i - 1), x, y))
+        continue;
+      grid = g_list_model_get_item (grids, i - 1);
+      boundary = wg_map_grid_get_boundary (grid);
+      if (boundary != NULL && wg_polygon_contains (boundary, lon, lat))
+        return g_steal_pointer (&grid);
+    }
+  return NULL;
 }
