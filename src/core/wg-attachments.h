@@ -37,6 +37,27 @@ void          wg_attachment_fetch_async   (const WgAttachment  *self,
 char         *wg_attachment_fetch_finish  (GAsyncResult        *result,
                                            GError             **error);
 
+/* The files kept on disk take at most this many bytes, unless set otherwise: a few hundred
+ * to a few thousand site photos, several weeks of the cases a dispatcher opens. */
+#define WG_ATTACHMENTS_DEFAULT_CACHE_LIMIT (G_GUINT64_CONSTANT (500) * 1000 * 1000)
+
+typedef enum
+{
+  WG_ATTACHMENTS_CACHE_MEASURE,   /* count the bytes kept, remove nothing */
+  WG_ATTACHMENTS_CACHE_TRIM,      /* remove the least recently used files down to the limit */
+  WG_ATTACHMENTS_CACHE_CLEAR,     /* remove every file kept */
+} WgAttachmentsCacheOp;
+
+void          wg_attachments_set_cache_limit (guint64               bytes);
+guint64       wg_attachments_get_cache_limit (void);
+void          wg_attachments_cache_async  (WgAttachmentsCacheOp  op,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean      wg_attachments_cache_finish (GAsyncResult         *result,
+                                           guint64              *out_used,
+                                           GError              **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WgAttachment, wg_attachment_free)
 
 G_END_DECLS

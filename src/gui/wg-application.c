@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "wg-application.h"
+#include "wg-attachments.h"
 #include "wg-preferences-dialog.h"
 #include "wg-window.h"
 
@@ -155,6 +156,13 @@ wg_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* The setting is in megabytes (10⁶ bytes, as sizes are shown). */
+static void
+apply_attachment_cache_size (GSettings *settings)
+{
+  wg_attachments_set_cache_limit ((guint64) g_settings_get_int (settings, "attachment-cache-size") * 1000 * 1000);
+}
+
 static void
 settings_changed_cb (GSettings     *settings,
                      const char    *key,
@@ -168,6 +176,8 @@ settings_changed_cb (GSettings     *settings,
     }
   else if (g_str_equal (key, "token-in-file"))
     wg_session_set_token_in_file (self->session, g_settings_get_boolean (settings, "token-in-file"));
+  else if (g_str_equal (key, "attachment-cache-size"))
+    apply_attachment_cache_size (settings);
 }
 
 static void
@@ -199,6 +209,8 @@ wg_application_startup (GApplication *app)
     ca_file = g_settings_get_string (self->settings, "ca-file");
     wg_session_set_ca_file (self->session, ca_file);
     wg_session_set_token_in_file (self->session, g_settings_get_boolean (self->settings, "token-in-file"));
+    /* Also clears what a killed instance left half-written. */
+    apply_attachment_cache_size (self->settings);
     g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   }
 }

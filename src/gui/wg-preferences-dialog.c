@@ -4,7 +4,8 @@
  * The server address and the base map's addresses are saved only when they are valid; a wrong
  * one is kept in the row, marked, and explained beneath it, so nothing the person typed is
  * lost. An MBTiles file is opened before it is saved, so a file that cannot serve is said here
- * and not as a blank map later.
+ * and not as a blank map later. The photo cache's size is a setting the application hands to
+ * the attachments; the space used is counted on a worker when the dialog opens.
  */
 #define G_LOG_DOMAIN "WgPreferencesDialog"
 
@@ -12,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wg-attachments.h"
 #include "wg-mbtiles-source.h"
 #include "wg-preferences-dialog.h"
 #include "wg-tile-source.h"
@@ -30,6 +32,8 @@ struct _WgPreferencesDialog
   AdwActionRow         *ca_row;
   GtkButton            *ca_clear_button;
   GtkLabel             *ca_error_label;
+  AdwSpinRow           *cache_size_row;
+  AdwActionRow         *cache_used_row;
   AdwComboRow          *base_map_row;
   AdwPreferencesGroup  *tiles_group;
   AdwEntryRow          *tiles_url_row;
@@ -48,6 +52,9 @@ struct _WgPreferencesDialog
   /* Owned */
   GSettings            *settings;
   GCancellable         *cancellable;
+
+  /* State */
+  gboolean              clearing;
 };
 
 G_DEFINE_FINAL_TYPE (WgPreferencesDialog, wg_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
@@ -172,6 +179,89 @@ ca_clear_clicked_cb (WgPreferencesDialog *self)
   g_settings_set_string (self->settings, "ca-file", "");
   show_ca_error (self, NULL);
   update_ca_row (self);
+}
+
+/* --- the photo cache ------------------------------------------------------------------------- */
+
+static void
+show_cache_used (WgPreferencesDialog *self,
+                 guint64              used)
+{
+  g_autofree char *used_text = g_format_size (used);
+  g_autofree char *limit_text = g_format_size ((guint64) g_settings_get_int (self->settings, "attachment-cache-size") * 1000 * 1000);
+  /* Translators: the space the kept photos and files take, of the most they may take, e.g. "12.3 MB of 500.0 MB" */
+  g_autofree char *text = g_strdup_printf (C_("photo cache", "%s of %s"), used_text, limit_text);
+
+  adw_action_row_set_subtitle (self->cache_used_row, text);
+}
+
+static void
+cache_measured_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(WgPreferencesDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 used = 0;
+
+  if (!wg_attachments_cache_finish (result, &used, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->cache_used_row, error->message);
+      return;
+    }
+  show_cache_used (self, used);
+}
+
+static void
+measure_cache (WgPreferencesDialog *self)
+{
+  wg_attachments_cache_async (WG_ATTACHMENTS_CACHE_MEASURE, self->cancellable, cache_measured_cb, g_object_ref (self));
+}
+
+static void
+cache_size_changed_cb (WgPreferencesDialog *self)
+{
+  int value = (int) adw_spin_row_get_value (self->cache_size_row);
+
+  if (self->settings == NULL || g_settings_get_int (self->settings, "attachment-cache-size") == value)
+    return;
+  /* The application trims to the new size; counted after that. */
+  g_settings_set_int (self->settings, "attachment-cache-size", value);
+  measure_cache (self);
+}
+
+static void
+cache_cleared_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WgPreferencesDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 used = 0;
+
+  if (!wg_attachments_cache_finish (result, &used, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->clearing = FALSE;
+      adw_action_row_set_subtitle (self->cache_used_row, error->message);
+      return;
+    }
+  self->clearing = FALSE;
+  show_cache_used (self, used);
+  adw_preferences_dialog_add_toast (ADW_PREFERENCES_DIALOG (self), adw_toast_new (_("Photo cache cleared")));
+}
+
+static void
+cache_clear_clicked_cb (WgPreferencesDialog *self)
+{
+  /* Not made insensitive: the focus would leave the dialog, and Esc with it. */
+  if (self->clearing)
+    return;
+  self->clearing = TRUE;
+  adw_action_row_set_subtitle (self->cache_used_row, _("Clearing…"));
+  wg_attachments_cache_async (WG_ATTACHMENTS_CACHE_CLEAR, self->cancellable, cache_cleared_cb, g_object_ref (self));
 }
 
 /* --- the base map ---------------------------------------------------------------------------- */
@@ -411,6 +501,11 @@ wg_preferences_dialog_class_init (WgPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, server_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_row_changed_cb);
 
+  gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, cache_size_row);
+  gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, cache_used_row);
+  gtk_widget_class_bind_template_callback (widget_class, cache_size_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cache_clear_clicked_cb);
+
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, base_map_row);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, tiles_group);
   gtk_widget_class_bind_template_child (widget_class, WgPreferencesDialog, tiles_url_row);
@@ -453,6 +548,10 @@ wg_preferences_dialog_init (WgPreferencesDialog *self)
 
   self->cancellable = g_cancellable_new ();
   load_base_map (self);
+
+  adw_spin_row_set_value (self->cache_size_row, g_settings_get_int (self->settings, "attachment-cache-size"));
+  adw_action_row_set_subtitle (self->cache_used_row, _("Counting…"));
+  measure_cache (self);
 }
 
 WgPreferencesDialog *
