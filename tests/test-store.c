@@ -375,9 +375,9 @@ test_store_migrates_format_1 (Fixture       *f,
   g_assert_true (wg_store_write_sync (f->store, put_cb, (gpointer) township, &error));
   g_clear_object (&f->store);
 
-  /* Exactly what format 1 wrote: its tables and indexes, without those of formats 2 to 4. */
+  /* Exactly what format 1 wrote: its tables and indexes, without those of formats 2 to 5. */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category; DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue_deadline; DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category; DROP INDEX cases_source; DROP INDEX cases_urgency; DROP INDEX cases_deadline;"
                                      "DROP INDEX cases_urgency_rank; DROP INDEX cases_state_rank;"
                                      "DROP INDEX cases_location; ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"
@@ -408,6 +408,26 @@ test_store_migrates_format_1 (Fixture       *f,
   g_test_message ("%s", plan);
   g_assert_nonnull (strstr (plan, "cases_urgency_rank"));
   g_assert_null (strstr (plan, "TEMP B-TREE"));
+
+  /* "Overdue" read through the index by state and deadline, not every open case. */
+  {
+    g_autofree char *sql = NULL;
+    g_autofree char *count_plan = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *where = wg_case_view_where (wg_case_views_find ("overdue"), now);
+
+    steps = g_string_new (NULL);
+    sql = g_strdup_printf ("EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE %s", where);
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (steps, "%s\n", sqlite3_column_text (stmt, 3));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    count_plan = g_string_free (steps, FALSE);
+    g_test_message ("%s", count_plan);
+    g_assert_nonnull (strstr (count_plan, "USING INDEX cases_queue_deadline (<expr>=? AND deadline>? AND deadline<?)"));
+  }
 }
 
 static void
@@ -600,9 +620,9 @@ test_store_migrates_locations (void)
   g_assert_true (wg_store_write_sync (store, put_nearby_cb, NULL, &error));
   g_clear_object (&store);
 
-  /* Back to format 1: the columns and index of format 3 gone, and format 4's index. */
+  /* Back to format 1: the columns and index of format 3 gone, and the indexes of formats 4 and 5. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category;"
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX cases_queue_deadline; DROP INDEX cases_queue; DROP INDEX cases_queue_village; DROP INDEX cases_queue_category;"
                                      "DROP INDEX cases_location;"
                                      "ALTER TABLE cases DROP COLUMN lon;"
                                      "ALTER TABLE cases DROP COLUMN lat;"

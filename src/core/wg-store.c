@@ -168,6 +168,11 @@ static const char schema_v4[] =
   "CREATE INDEX cases_queue_village ON cases (coalesce (local_state, state), village_id, reported_at);"
   "CREATE INDEX cases_queue_category ON cases (coalesce (local_state, state), category_id, reported_at);";
 
+/* Version 5: "Overdue" and its count read the cases still being handled whose deadline passed
+ * from an index, not from every open case's row (0.5 s on a million cases). */
+static const char schema_v5[] =
+  "CREATE INDEX cases_queue_deadline ON cases (coalesce (local_state, state), deadline);";
+
 /* --- helpers --------------------------------------------------------------------------------- */
 
 typedef enum
@@ -676,6 +681,8 @@ migrate (sqlite3  *db,
   if (from < 3 && !exec (db, schema_v3, error))
     goto fail;
   if (from < 4 && !exec (db, schema_v4, error))
+    goto fail;
+  if (from < 5 && !exec (db, schema_v5, error))
     goto fail;
   /* Later versions add their steps here, each guarded by `from < N`. */
   set_version = g_strdup_printf ("PRAGMA user_version = %d", WG_STORE_SCHEMA_VERSION);

@@ -20,7 +20,7 @@ typedef enum
 } WgStoreError;
 
 /* The schema this build writes; a cache with a higher user_version is refused. */
-#define WG_STORE_SCHEMA_VERSION 4
+#define WG_STORE_SCHEMA_VERSION 5
 
 /* Expressions over the cases table that the schema indexes, so that the queue sorts on them
  * without sorting: an ORDER BY must spell them exactly so for SQLite to use the index. */

@@ -294,11 +294,25 @@ load_cb (gpointer data)
   if (self->store == NULL)
     return G_SOURCE_REMOVE;
 
+  /* The names (every person, team and grid of the township: a second on a large one) in a
+   * task of their own, so the counts do not wait for them. */
+  if (self->names_stale)
+    {
+      g_autoptr(GTask) names_task = g_task_new (self, self->cancellable, loaded_cb, NULL);
+
+      loaded = g_new0 (Loaded, 1);
+      loaded->store = g_object_ref (self->store);
+      loaded->with_names = TRUE;
+      loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
+      self->names_stale = FALSE;
+      g_task_set_source_tag (names_task, load_cb);
+      g_task_set_task_data (names_task, loaded, loaded_free);
+      g_task_run_in_thread (names_task, load_thread);
+    }
+
   loaded = g_new0 (Loaded, 1);
   loaded->store = g_object_ref (self->store);
-  loaded->with_names = self->names_stale;
   loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
-  self->names_stale = FALSE;
 
   views = wg_case_views_get (&n_views);
   for (guint i = 0; i < n_views; i++)
