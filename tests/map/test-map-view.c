@@ -106,10 +106,23 @@ test_view (void)
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), >, 10);
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (viewport), <, 14);
 
-  /* A real click in the middle of the grid at row 10, column 14. */
+  /* A drag that starts on a grid pans the map and selects nothing. */
   grid = wg_grid_layer_find_grid (layer, expected_id);
   g_assert_nonnull (grid);
   map_grids_cell_point (&township, 10, 14, &lon, &lat);
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (layer), lat, lon, &x, &y);
+  g_assert_true (wg_grid_layer_grid_at (layer, x, y) == grid);
+  {
+    double before = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+
+    wg_test_drag (GTK_WIDGET (layer), x, y, x - 60, y);
+    wg_test_settle (1500);
+    g_assert_cmpfloat (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)), !=, before);
+  }
+  g_assert_null (activated);
+  g_assert_null (wg_map_view_get_selected_grid (view));
+
+  /* A real click in the middle of the grid at row 10, column 14. */
   g_assert_true (wg_polygon_contains (wg_map_grid_get_boundary (grid), lon, lat));
   shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (layer), lat, lon, &x, &y);
   g_assert_true (wg_grid_layer_grid_at (layer, x, y) == grid);

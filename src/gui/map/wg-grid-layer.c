@@ -91,6 +91,8 @@ struct _WgGridLayer
   GHashTable      *tiles;      /* Tile → Tile */
   WgMapGrid       *hovered;
   WgMapGrid       *selected;
+  double           press_x;    /* where the last click began */
+  double           press_y;
   guint            settle_id;
   guint            redraw_id;
 
@@ -1047,8 +1049,19 @@ leave_cb (WgGridLayer              *self,
   set_hovered (self, NULL);
 }
 
-/* On release, not press: a press that turns into a drag pans the map and selects nothing
- * (the click gesture is cancelled past the drag threshold). */
+static void
+pressed_cb (WgGridLayer     *self,
+            int              n_press,
+            double           x,
+            double           y,
+            GtkGestureClick *gesture)
+{
+  self->press_x = x;
+  self->press_y = y;
+}
+
+/* On release, not press, and only near where it was pressed: a press that turns into a drag
+ * pans the map and selects nothing (the click gesture still says "released" after a drag). */
 static void
 released_cb (WgGridLayer    *self,
              int             n_press,
@@ -1057,8 +1070,10 @@ released_cb (WgGridLayer    *self,
              GtkGestureClick *gesture)
 {
   WgMapGrid *grid;
+  int threshold = 8;
 
-  if (n_press != 1)
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-dnd-drag-threshold", &threshold, NULL);
+  if (n_press != 1 || fabs (x - self->press_x) > threshold || fabs (y - self->press_y) > threshold)
     return;
   grid = wg_grid_layer_grid_at (self, x, y);
   g_debug ("Click at %.0f, %.0f: %s", x, y, grid != NULL ? wg_map_grid_get_id (grid) : "no grid");
@@ -1499,6 +1514,7 @@ wg_grid_layer_init (WgGridLayer *self)
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
   g_signal_connect_swapped (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
