@@ -788,6 +788,14 @@ test_map_section (void)
     g_assert_true (wg_test_wait_for (layer_complete, grid_layer, 10000));
     wg_test_settle (200);
     wg_test_screenshot (GTK_WIDGET (window), "map-ui-street", lang);
+    /* A drag that starts on the marker pans the map and opens nothing. */
+    wg_test_drag (GTK_WIDGET (case_layer), x, y, x - 60, y);
+    wg_test_settle (1500);
+    g_assert_cmpstr (wg_window_get_section (window), ==, "map");
+    shumate_map_center_on (wg_map_view_get_map (view), lat, lon);
+    wg_test_settle (500);
+    shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (case_layer), lat, lon, &x, &y);
+    g_assert_cmpuint (wg_case_layer_item_at (case_layer, x, y, &id, NULL), ==, 1);
     wg_test_click_at (GTK_WIDGET (case_layer), x, y);
     g_assert_true (wg_test_wait_for (section_is, (gpointer) "dispatch", 5000));
     g_assert_true (wg_test_wait_for (case_selected, (gpointer) json_object_get_string_member (record, "id"), 5000));

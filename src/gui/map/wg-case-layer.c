@@ -26,6 +26,7 @@
 #include <pango/pangocairo.h>
 
 #include "wg-case-layer.h"
+#include "wg-map-click.h"
 
 /* Cases closer than this (pixels at the level's zoom) share a cluster. */
 #define CLUSTER_PX 44.0
@@ -86,6 +87,8 @@ struct _WgCaseLayer
   int           hovered_level;
   gboolean      dark;
   GdkRGBA       text_colour;
+  double        press_x;        /* where the last click began */
+  double        press_y;
 };
 
 G_DEFINE_FINAL_TYPE (WgCaseLayer, wg_case_layer, SHUMATE_TYPE_LAYER)
@@ -647,7 +650,19 @@ leave_cb (WgCaseLayer              *self,
   set_hovered (self, -1);
 }
 
-/* On release: a press that turns into a drag pans the map instead. */
+static void
+pressed_cb (WgCaseLayer     *self,
+            int              n_press,
+            double           x,
+            double           y,
+            GtkGestureClick *gesture)
+{
+  self->press_x = x;
+  self->press_y = y;
+}
+
+/* On release, and only near where it was pressed: a press that turns into a drag pans the map
+ * instead (see wg-map-click.h). */
 static void
 released_cb (WgCaseLayer     *self,
              int              n_press,
@@ -659,7 +674,7 @@ released_cb (WgCaseLayer     *self,
   WgMercatorBox box;
   guint count;
 
-  if (n_press != 1)
+  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y))
     return;
   count = wg_case_layer_item_at (self, x, y, &id, &box);
   g_debug ("Click at %.0f, %.0f: %u cases", x, y, count);
@@ -983,6 +998,7 @@ wg_case_layer_init (WgCaseLayer *self)
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
   g_signal_connect_swapped (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 

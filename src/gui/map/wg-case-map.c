@@ -22,6 +22,7 @@
 
 #include "wg-blank-map-source.h"
 #include "wg-case-map.h"
+#include "wg-map-click.h"
 #include "wg-case-marker.h"
 #include "wg-map-grid.h"
 #include "wg-mercator.h"
@@ -448,11 +449,9 @@ pick_released_cb (WgCaseMap       *self,
                   double           y,
                   GtkGestureClick *gesture)
 {
-  int threshold = 8;
   double lat, lon;
 
-  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-dnd-drag-threshold", &threshold, NULL);
-  if (n_press != 1 || fabs (x - self->press_x) > threshold || fabs (y - self->press_y) > threshold ||
+  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y) ||
       !location_at (self, x, y, &lon, &lat))
     return;
   g_debug ("Picked %.0f, %.0f: %.6f, %.6f", x, y, lon, lat);

@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "wg-grid-layer.h"
+#include "wg-map-click.h"
 #include "wg-map-enums.h"
 
 /* Logical pixels per cached tile. */
@@ -1061,7 +1062,7 @@ pressed_cb (WgGridLayer     *self,
 }
 
 /* On release, not press, and only near where it was pressed: a press that turns into a drag
- * pans the map and selects nothing (the click gesture still says "released" after a drag). */
+ * pans the map and selects nothing (see wg-map-click.h). */
 static void
 released_cb (WgGridLayer    *self,
              int             n_press,
@@ -1070,10 +1071,8 @@ released_cb (WgGridLayer    *self,
              GtkGestureClick *gesture)
 {
   WgMapGrid *grid;
-  int threshold = 8;
 
-  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-dnd-drag-threshold", &threshold, NULL);
-  if (n_press != 1 || fabs (x - self->press_x) > threshold || fabs (y - self->press_y) > threshold)
+  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y))
     return;
   grid = wg_grid_layer_grid_at (self, x, y);
   g_debug ("Click at %.0f, %.0f: %s", x, y, grid != NULL ? wg_map_grid_get_id (grid) : "no grid");
