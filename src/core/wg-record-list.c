@@ -736,8 +736,9 @@ wg_record_list_class_init (WgRecordListClass *klass)
    * @position: the first of the rows
    * @n_items: how many
    *
-   * Emitted when records that were not in the list arrived with a sync (never for a new
-   * filter or order): a run of new rows the view may point out. It comes just before the
+   * Emitted when records that were not in the list arrived with a sync, or joined it as its
+   * filter's time moved on (wg_record_list_set_filter_live ()); never for a new filter or
+   * order: a run of new rows the view may point out. It comes just before the
    * items-changed that inserts them; the positions and the items are already the new ones.
    */
   signals[ROWS_INSERTED] =
