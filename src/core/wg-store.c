@@ -1632,30 +1632,25 @@ wg_store_rowid_for (WgStore    *self,
   return rowid;
 }
 
-/* One row by rowid: an indexed look-up, cheap enough for a list row being drawn. */
-gboolean
-wg_store_read_row (WgStore     *self,
-                   const char  *kind,
-                   gint64       rowid,
-                   char       **out_id,
-                   gint64      *out_version,
-                   char       **out_body,
-                   char       **out_local_state,
-                   guint       *out_pending,
-                   GError     **error)
+/* One row by @sql (its ?1 the rowid): id, version, body, local_state, pending, then
+ * @n_columns more text columns into @out_columns (a new array) when @n_columns > 0. */
+static gboolean
+read_row_by (WgStore     *self,
+             const char  *sql,
+             gint64       rowid,
+             char       **out_id,
+             gint64      *out_version,
+             char       **out_body,
+             char       **out_local_state,
+             guint       *out_pending,
+             guint        n_columns,
+             char      ***out_columns,
+             GError     **error)
 {
   ReaderConn *conn;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = reader_prepare (self, sql, &conn, error);
   int rc;
 
-  g_return_val_if_fail (WG_IS_STORE (self), FALSE);
-
-  if (g_strcmp0 (kind, "cases") == 0)
-    stmt = reader_prepare (self, "SELECT id, version, body, local_state, pending FROM cases WHERE rowid = ?1",
-                           &conn, error);
-  else
-    stmt = reader_prepare (self, "SELECT id, version, body, NULL, 0 FROM records WHERE rowid = ?1",
-                           &conn, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1668,6 +1663,12 @@ wg_store_read_row (WgStore     *self,
       *out_body = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       *out_local_state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       *out_pending = sqlite3_column_int (stmt, 4);
+      if (n_columns > 0)
+        {
+          *out_columns = g_new0 (char *, n_columns);
+          for (guint i = 0; i < n_columns; i++)
+            (*out_columns)[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 5 + i));
+        }
     }
   else if (rc == SQLITE_DONE)
     g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_NOT_FOUND, _("The record is no longer in the local cache"));
@@ -1676,6 +1677,27 @@ wg_store_read_row (WgStore     *self,
   sqlite3_reset (stmt);
 
   return rc == SQLITE_ROW;
+}
+
+/* One row by rowid: an indexed look-up, cheap enough for a list row being drawn. */
+gboolean
+wg_store_read_row (WgStore     *self,
+                   const char  *kind,
+                   gint64       rowid,
+                   char       **out_id,
+                   gint64      *out_version,
+                   char       **out_body,
+                   char       **out_local_state,
+                   guint       *out_pending,
+                   GError     **error)
+{
+  g_return_val_if_fail (WG_IS_STORE (self), FALSE);
+
+  return read_row_by (self,
+                      g_strcmp0 (kind, "cases") == 0
+                      ? "SELECT id, version, body, local_state, pending FROM cases WHERE rowid = ?1"
+                      : "SELECT id, version, body, NULL, 0 FROM records WHERE rowid = ?1",
+                      rowid, out_id, out_version, out_body, out_local_state, out_pending, 0, NULL, error);
 }
 
 /* A case's row as wg_store_read_row () reads it, with its columns (see WgCaseColumn): what a
@@ -1694,40 +1716,15 @@ wg_store_read_case_columns (WgStore     *self,
                             char      ***out_columns,
                             GError     **error)
 {
-  ReaderConn *conn;
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (WG_IS_STORE (self), FALSE);
 
-  stmt = reader_prepare (self, "SELECT id, version, body, local_state, pending,"
-                               " number, state, urgency, category_id, village_id, grid_id, source, title,"
-                               " address, reported_at, deadline, assignee_id, updated_at"
-                               " FROM cases WHERE rowid = ?1",
-                         &conn, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      *out_version = sqlite3_column_int64 (stmt, 1);
-      *out_body = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      *out_local_state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      *out_pending = sqlite3_column_int (stmt, 4);
-      *out_columns = g_new0 (char *, WG_N_CASE_COLUMNS);
-      for (guint i = 0; i < WG_N_CASE_COLUMNS; i++)
-        (*out_columns)[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 5 + i));
-    }
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, WG_STORE_ERROR, WG_STORE_ERROR_NOT_FOUND, _("The record is no longer in the local cache"));
-  else
-    set_sqlite_error (error, conn->db, DOING_READ);
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW;
+  return read_row_by (self,
+                      "SELECT id, version, body, local_state, pending,"
+                      " number, state, urgency, category_id, village_id, grid_id, source, title,"
+                      " address, reported_at, deadline, assignee_id, updated_at"
+                      " FROM cases WHERE rowid = ?1",
+                      rowid, out_id, out_version, out_body, out_local_state, out_pending,
+                      WG_N_CASE_COLUMNS, out_columns, error);
 }
 
 /* --- figures for the map -------------------------------------------------------------------- */
