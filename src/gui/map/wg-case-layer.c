@@ -87,8 +87,6 @@ struct _WgCaseLayer
   int           hovered_level;
   gboolean      dark;
   GdkRGBA       text_colour;
-  double        press_x;        /* where the last click began */
-  double        press_y;
 };
 
 G_DEFINE_FINAL_TYPE (WgCaseLayer, wg_case_layer, SHUMATE_TYPE_LAYER)
@@ -650,19 +648,8 @@ leave_cb (WgCaseLayer              *self,
   set_hovered (self, -1);
 }
 
-static void
-pressed_cb (WgCaseLayer     *self,
-            int              n_press,
-            double           x,
-            double           y,
-            GtkGestureClick *gesture)
-{
-  self->press_x = x;
-  self->press_y = y;
-}
-
 /* On release, and only near where it was pressed: a press that turns into a drag pans the map
- * instead (see wg-map-click.h). */
+ * instead (see wg-map-click.c). */
 static void
 released_cb (WgCaseLayer     *self,
              int              n_press,
@@ -674,7 +661,7 @@ released_cb (WgCaseLayer     *self,
   WgMercatorBox box;
   guint count;
 
-  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y))
+  if (!wg_map_click_is_click (gesture, n_press, x, y))
     return;
   count = wg_case_layer_item_at (self, x, y, &id, &box);
   g_debug ("Click at %.0f, %.0f: %u cases", x, y, count);
@@ -996,9 +983,7 @@ wg_case_layer_init (WgCaseLayer *self)
   g_signal_connect_swapped (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
+  click = wg_map_click_new ();
   g_signal_connect_swapped (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 

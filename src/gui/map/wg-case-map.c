@@ -264,8 +264,6 @@ struct _WgCaseMap
   guint             nudge_tick_id;
   guint             nudge_frames;
   GtkGesture       *pick;        /* while pickable */
-  double            press_x;     /* where it was pressed */
-  double            press_y;
 
   /* State */
   double            case_lon;   /* the case's own location; NAN when it has none */
@@ -429,19 +427,8 @@ location_at (WgCaseMap *self,
   return TRUE;
 }
 
-static void
-pick_pressed_cb (WgCaseMap       *self,
-                 int              n_press,
-                 double           x,
-                 double           y,
-                 GtkGestureClick *gesture)
-{
-  self->press_x = x;
-  self->press_y = y;
-}
-
 /* On release, not press, and only where it was pressed: a press that turns into a drag pans
- * the map and picks nothing (the click gesture still says "released" after a drag). */
+ * the map and picks nothing (see wg-map-click.c). */
 static void
 pick_released_cb (WgCaseMap       *self,
                   int              n_press,
@@ -451,8 +438,7 @@ pick_released_cb (WgCaseMap       *self,
 {
   double lat, lon;
 
-  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y) ||
-      !location_at (self, x, y, &lon, &lat))
+  if (!wg_map_click_is_click (gesture, n_press, x, y) || !location_at (self, x, y, &lon, &lat))
     return;
   g_debug ("Picked %.0f, %.0f: %.6f, %.6f", x, y, lon, lat);
   g_signal_emit (self, signals[PICKED], 0, lon, lat);
@@ -796,10 +782,8 @@ wg_case_map_set_pickable (WgCaseMap *self,
     return;
   if (pickable)
     {
-      self->pick = gtk_gesture_click_new ();
-      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->pick), GDK_BUTTON_PRIMARY);
+      self->pick = wg_map_click_new ();
       gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->pick), GTK_PHASE_CAPTURE);
-      g_signal_connect_swapped (self->pick, "pressed", G_CALLBACK (pick_pressed_cb), self);
       g_signal_connect_swapped (self->pick, "released", G_CALLBACK (pick_released_cb), self);
       gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->pick));
       gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");

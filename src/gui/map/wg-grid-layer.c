@@ -92,8 +92,6 @@ struct _WgGridLayer
   GHashTable      *tiles;      /* Tile → Tile */
   WgMapGrid       *hovered;
   WgMapGrid       *selected;
-  double           press_x;    /* where the last click began */
-  double           press_y;
   guint            settle_id;
   guint            redraw_id;
 
@@ -1050,19 +1048,8 @@ leave_cb (WgGridLayer              *self,
   set_hovered (self, NULL);
 }
 
-static void
-pressed_cb (WgGridLayer     *self,
-            int              n_press,
-            double           x,
-            double           y,
-            GtkGestureClick *gesture)
-{
-  self->press_x = x;
-  self->press_y = y;
-}
-
 /* On release, not press, and only near where it was pressed: a press that turns into a drag
- * pans the map and selects nothing (see wg-map-click.h). */
+ * pans the map and selects nothing (see wg-map-click.c). */
 static void
 released_cb (WgGridLayer    *self,
              int             n_press,
@@ -1072,7 +1059,7 @@ released_cb (WgGridLayer    *self,
 {
   WgMapGrid *grid;
 
-  if (n_press != 1 || wg_map_click_moved (GTK_WIDGET (self), self->press_x, self->press_y, x, y))
+  if (!wg_map_click_is_click (gesture, n_press, x, y))
     return;
   grid = wg_grid_layer_grid_at (self, x, y);
   g_debug ("Click at %.0f, %.0f: %s", x, y, grid != NULL ? wg_map_grid_get_id (grid) : "no grid");
@@ -1511,9 +1498,7 @@ wg_grid_layer_init (WgGridLayer *self)
   g_signal_connect_swapped (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
+  click = wg_map_click_new ();
   g_signal_connect_swapped (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
