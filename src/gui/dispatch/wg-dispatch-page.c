@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (WgDispatchPage, wg_dispatch_page, ADW_TYPE_BIN)
 
 static const char * const named_kinds[] = { "org_units", "grids", "categories", "teams", "people", "holidays", NULL };
 
+static gboolean load_cb (gpointer data);
 static void apply_filter (WgDispatchPage *self,
                           gboolean        live);
 static const char *base_view_id (WgDispatchPage *self);
@@ -280,11 +281,31 @@ loaded_cb (GObject      *object,
     }
 }
 
+static Loaded *
+loaded_new (WgStore *store)
+{
+  Loaded *loaded = g_new0 (Loaded, 1);
+
+  loaded->store = g_object_ref (store);
+  loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
+  return loaded;
+}
+
+static void
+run_load (WgDispatchPage *self,
+          Loaded         *loaded)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, loaded_cb, NULL);
+
+  g_task_set_source_tag (task, load_cb);
+  g_task_set_task_data (task, loaded, loaded_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
 static gboolean
 load_cb (gpointer data)
 {
   WgDispatchPage *self = data;
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GDateTime) now = wg_case_views_now ();
   Loaded *loaded;
   const WgCaseView *views;
@@ -298,21 +319,13 @@ load_cb (gpointer data)
    * task of their own, so the counts do not wait for them. */
   if (self->names_stale)
     {
-      g_autoptr(GTask) names_task = g_task_new (self, self->cancellable, loaded_cb, NULL);
-
-      loaded = g_new0 (Loaded, 1);
-      loaded->store = g_object_ref (self->store);
-      loaded->with_names = TRUE;
-      loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
       self->names_stale = FALSE;
-      g_task_set_source_tag (names_task, load_cb);
-      g_task_set_task_data (names_task, loaded, loaded_free);
-      g_task_run_in_thread (names_task, load_thread);
+      loaded = loaded_new (self->store);
+      loaded->with_names = TRUE;
+      run_load (self, loaded);
     }
 
-  loaded = g_new0 (Loaded, 1);
-  loaded->store = g_object_ref (self->store);
-  loaded->jobs = g_ptr_array_new_with_free_func (count_job_free);
+  loaded = loaded_new (self->store);
 
   views = wg_case_views_get (&n_views);
   for (guint i = 0; i < n_views; i++)
@@ -339,10 +352,7 @@ load_cb (gpointer data)
       g_ptr_array_add (loaded->jobs, job);
     }
 
-  task = g_task_new (self, self->cancellable, loaded_cb, NULL);
-  g_task_set_source_tag (task, load_cb);
-  g_task_set_task_data (task, loaded, loaded_free);
-  g_task_run_in_thread (task, load_thread);
+  run_load (self, loaded);
   return G_SOURCE_REMOVE;
 }
 
