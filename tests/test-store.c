@@ -249,6 +249,105 @@ test_store_search (Fixture       *f,
   g_assert_cmpint (wg_store_count (f->store, "grids", &error), ==, 1);
 }
 
+/* Cases on 路, more than a search reads into a bitmap (WG_STORE_SEARCH_MANY): one in a hundred
+ * still new, one in a thousand about a street light (路灯). */
+#define MANY_CASES (WG_STORE_SEARCH_MANY / 1000 * 1000 + 4000)
+
+static gboolean
+many_cases_cb (WgStoreTxn  *txn,
+               gpointer     data,
+               GError     **error)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
+
+  for (guint i = 0; i < MANY_CASES; i++)
+    {
+      g_autoptr(GDateTime) reported = g_date_time_add_minutes (start, i);
+      g_autofree char *when = g_date_time_format_iso8601 (reported);
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"m%u\",\"version\":1,\"number\":\"2026-%06u\","
+                                               "\"state\":\"%s\",\"title\":\"%s\",\"reported_at\":\"%s\"}",
+                                               i, i, i % 100 == 0 ? "reported" : "closed",
+                                               i % 1000 == 0 ? "建设路路灯不亮" : "建设路积水", when);
+      g_autoptr(JsonObject) record = parse_object (json);
+
+      if (!wg_store_txn_upsert (txn, "cases", record, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Rowids in the order asked, as "m0 m100 …" of the cases' ids. */
+static char *
+ids_of (WgStore *store,
+        GArray  *rowids)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *local_state = NULL;
+      gint64 version;
+      guint pending;
+
+      g_assert_true (wg_store_read_row (store, "cases", g_array_index (rowids, gint64, i), &id,
+                                        &version, &body, &local_state, &pending, NULL));
+      g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", id);
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* A search that matches more cases than the store looks up one by one finds the same cases
+ * in the same order, with a view, a sort and a count, as one that matches few. */
+static void
+test_store_search_many (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *road = wg_fts_build_query ("路");
+  g_autofree char *light = wg_fts_build_query ("路灯");
+  g_autofree char *where = g_strdup_printf ("coalesce (local_state, state) = 'reported' AND %s",
+                                            wg_case_search_where ());
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GArray) hits = NULL;
+  g_autofree char *ids = NULL;
+
+  g_assert_true (wg_store_write_sync (f->store, many_cases_cb, NULL, &error));
+  g_assert_no_error (error);
+
+  /* 路 in every case: the new ones, oldest first */
+  hits = wg_store_list_rowids (f->store, "cases", where, road, "reported_at", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, MANY_CASES / 100);
+  for (guint i = 0; i < MANY_CASES; i += 100)
+    g_string_append_printf (expected, "%sm%u", i > 0 ? " " : "", i);
+  ids = ids_of (f->store, hits);
+  g_assert_cmpstr (ids, ==, expected->str);
+  g_assert_cmpint (wg_store_count_where (f->store, "cases", where, road, &error), ==, MANY_CASES / 100);
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* every case, newest first */
+  hits = wg_store_list_rowids (f->store, "cases", wg_case_search_where (), road, "reported_at DESC", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, MANY_CASES);
+  g_clear_pointer (&ids, g_free);
+  ids = g_strdup_printf ("m%u", MANY_CASES - 1);
+  g_assert_cmpint (g_array_index (hits, gint64, 0), ==, rowid_of (f->store, ids));
+  g_assert_cmpint (g_array_index (hits, gint64, MANY_CASES - 1), ==, rowid_of (f->store, "m0"));
+  g_clear_pointer (&hits, g_array_unref);
+
+  /* 路灯 in few: the same answer through SQLite's own IN */
+  hits = wg_store_list_rowids (f->store, "cases", where, light, "reported_at", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_free);
+  ids = ids_of (f->store, hits);
+  g_string_truncate (expected, 0);
+  for (guint i = 0; i < MANY_CASES; i += 1000)
+    g_string_append_printf (expected, "%sm%u", i > 0 ? " " : "", i);
+  g_assert_cmpstr (ids, ==, expected->str);
+}
+
 static gboolean
 outbox_cb (WgStoreTxn  *txn,
            gpointer     data,
@@ -705,6 +804,7 @@ main (int   argc,
   ADD ("/store/keeps-newer-version", test_store_keeps_newer_version);
   ADD ("/store/bad-record-rolls-back", test_store_bad_record_rolls_back);
   ADD ("/store/search", test_store_search);
+  ADD ("/store/search-many", test_store_search_many);
   ADD ("/store/outbox", test_store_outbox);
   ADD ("/store/changed-signal", test_store_changed_signal);
   ADD ("/store/nearby", test_store_nearby);

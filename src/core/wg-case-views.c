@@ -88,7 +88,7 @@ wg_case_view_where (const WgCaseView *view,
 const char *
 wg_case_search_where (void)
 {
-  return "rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?2)";
+  return WG_STORE_CASE_SEARCH;
 }
 
 /* Ids and enum names are embedded in the filter's SQL; they come from the cache, but are

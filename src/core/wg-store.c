@@ -290,6 +290,88 @@ reader_conn_free (gpointer data)
   g_free (conn);
 }
 
+/* --- searching many cases ------------------------------------------------------------------ */
+
+/* A search that matches many cases (a single common character: 路 is in a tenth of them) is
+ * read once into a bitmap of their rowids, which the query then tests row by row as it walks
+ * its view's index. For WG_STORE_CASE_SEARCH, SQLite would first copy all those rowids into a
+ * temporary index, nine tenths of the time of a search in "New". A search that matches few
+ * keeps the IN: SQLite can then go straight to those few rows, which is what a case number
+ * searched in "All Cases" needs. */
+#define SEARCH_HIT "wg_search_hit (rowid, ?3)"
+#define SEARCH_HITS_TYPE "wg_search_hits"
+
+typedef struct
+{
+  gint64  n_bits;
+  guint8 *bits;
+} SearchHits;
+
+static void
+search_hits_free (void *data)
+{
+  SearchHits *hits = data;
+
+  g_free (hits->bits);
+  g_free (hits);
+}
+
+/* wg_search_hit (rowid, hits): whether the search found the row. */
+static void
+search_hit_func (sqlite3_context  *context,
+                 int               argc,
+                 sqlite3_value   **argv)
+{
+  SearchHits *hits = sqlite3_value_pointer (argv[1], SEARCH_HITS_TYPE);
+  sqlite3_int64 rowid = sqlite3_value_int64 (argv[0]);
+
+  sqlite3_result_int (context, hits != NULL && rowid >= 0 && rowid < hits->n_bits &&
+                               (hits->bits[rowid >> 3] & (1u << (rowid & 7))) != 0);
+}
+
+/* The rowids matching the FTS5 @query when there are more than WG_STORE_SEARCH_MANY, else NULL (also
+ * for a query FTS5 refuses: the statement itself then says so). */
+static SearchHits *
+read_search_hits (ReaderConn *conn,
+                  const char *query)
+{
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = prepare_cached (conn->stmts, conn->db,
+                                       "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?1", NULL);
+  SearchHits *hits;
+  gint64 max = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      if (rowid >= 0)
+        {
+          g_array_append_val (rowids, rowid);
+          max = MAX (max, rowid);
+        }
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE || rowids->len <= WG_STORE_SEARCH_MANY)
+    return NULL;
+
+  hits = g_new0 (SearchHits, 1);
+  hits->n_bits = max + 1;
+  hits->bits = g_malloc0 (max / 8 + 1);
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      gint64 rowid = g_array_index (rowids, gint64, i);
+
+      hits->bits[rowid >> 3] |= 1u << (rowid & 7);
+    }
+  return hits;
+}
+
 static ReaderConn *
 get_reader (WgStore  *self,
             GError  **error)
@@ -310,6 +392,8 @@ get_reader (WgStore  *self,
       return NULL;
     }
   sqlite3_busy_timeout (db, 5000);
+  sqlite3_create_function_v2 (db, "wg_search_hit", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                              search_hit_func, NULL, NULL, NULL);
 
   conn = g_new0 (ReaderConn, 1);
   conn->db = db;
@@ -1498,7 +1582,8 @@ wg_store_count_outbox (WgStore  *self,
 
 /* --- rows for list models ------------------------------------------------------------------- */
 
-/* Binds ?1 (the kind, for the records table) and ?2 (@param), as the statement uses them. */
+/* Binds ?1 (the kind, for the records table) and ?2 (@param), as the statement uses them; a
+ * search for many cases becomes a test of their bitmap, bound as ?3 (see WG_STORE_SEARCH_MANY). */
 static sqlite3_stmt *
 prepare_filtered (ReaderConn  *conn,
                   const char  *sql,
@@ -1506,18 +1591,32 @@ prepare_filtered (ReaderConn  *conn,
                   const char  *param,
                   GError     **error)
 {
+  g_autofree char *rewritten = NULL;
+  SearchHits *hits = NULL;
   sqlite3_stmt *stmt = NULL;
   int index;
 
+  if (param != NULL && strstr (sql, WG_STORE_CASE_SEARCH) != NULL &&
+      (hits = read_search_hits (conn, param)) != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (sql, WG_STORE_CASE_SEARCH, -1);
+
+      sql = rewritten = g_strjoinv (SEARCH_HIT, parts);
+    }
   if (sqlite3_prepare_v2 (conn->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       set_sqlite_error (error, conn->db, DOING_READ);
+      g_clear_pointer (&hits, search_hits_free);
       return NULL;
     }
   if ((index = sqlite3_bind_parameter_index (stmt, "?1")) > 0)
     sqlite3_bind_text (stmt, index, kind, -1, SQLITE_TRANSIENT);
   if ((index = sqlite3_bind_parameter_index (stmt, "?2")) > 0)
     sqlite3_bind_text (stmt, index, param != NULL ? param : "", -1, SQLITE_TRANSIENT);
+  /* The statement frees the bitmap with its bindings. */
+  if (hits != NULL)
+    sqlite3_bind_pointer (stmt, sqlite3_bind_parameter_index (stmt, "?3"), hits, SEARCH_HITS_TYPE,
+                          search_hits_free);
   return stmt;
 }
 

@@ -154,6 +154,12 @@ GPtrArray    *wg_store_list_outbox     (WgStore             *self,
 guint         wg_store_count_outbox    (WgStore             *self,
                                         GError             **error);
 
+/* For a @where below: the cases whose number, title, description or address match the FTS5
+ * query (wg_fts_build_query ()) bound as ?2. */
+#define WG_STORE_CASE_SEARCH "rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?2)"
+/* A search matching more cases than this is tested row by row (see prepare_filtered ()). */
+#define WG_STORE_SEARCH_MANY 20000
+
 GArray       *wg_store_list_rowids     (WgStore             *self,
                                         const char          *kind,
                                         const char          *where,
