@@ -819,7 +819,7 @@ row_not_pending (gpointer data)
 {
   GtkWidget *row = queue_row_of (data);
 
-  return row != NULL && label_containing (row, IS_ZH ? "（等待发送）" : "(waiting to be sent)") == NULL;
+  return row != NULL && label_containing (row, IS_ZH ? "（待发送）" : "(waiting to be sent)") == NULL;
 }
 
 
@@ -937,7 +937,7 @@ test_offline (void)
   dispatch_by_keyboard (team_name, NULL);
   wg_dispatch_page_set_view (dispatch_page (), "dispatched");
   g_assert_true (wg_test_wait_for (queue_shows, (gpointer) id, 5000));
-  g_assert_true (wg_test_wait_for (row_shows, &(RowShows) { number, IS_ZH ? "（等待发送）" : "(waiting to be sent)", "dim-label" }, 5000));
+  g_assert_true (wg_test_wait_for (row_shows, &(RowShows) { number, IS_ZH ? "（待发送）" : "(waiting to be sent)", "dim-label" }, 5000));
   /* it waits in the outbox, and the client knows it is offline */
   g_assert_true (outbox_waits (NULL));
   g_assert_true (wg_test_wait_for (sync_offline, NULL, 20000));

@@ -47,7 +47,7 @@ static const struct
   { "number", NC_("column", "Number"), FALSE, 112 },
   { "title", NC_("column", "Title"), TRUE, 200 },
   { "deadline", NC_("column", "Time Left"), FALSE, 130 },
-  { "state", NC_("column", "State"), FALSE, 90 },
+  { "state", NC_("column", "State"), FALSE, 124 },
   { "reported", NC_("column", "Reported"), FALSE, 124 },
   { "category", NC_("column", "Category"), FALSE, 110 },
   { "place", NC_("column", "Village and Grid"), FALSE, 170 },
