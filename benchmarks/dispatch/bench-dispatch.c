@@ -17,6 +17,8 @@
  *   filter   a village or a category chosen, until a frame shows the new first case
  *   search   a keystroke in the search entry, until a frame shows the new first case
  *            (timed from "search-changed": the entry itself waits its search-delay first)
+ *   scroll   "All cases" scrolled by the wheel (three rows a frame) and by jumps to random
+ *            places, each frame timed from its update phase to its paint
  *   memory   VmRSS once the page is open and idle
  *
  * Each is printed next to the same rows read with sqlite3 directly in the same process, on a
@@ -595,6 +597,175 @@ series_add (Series     *s,
   g_array_append_val (s->count, b->count_ms);
 }
 
+/* --- scrolling ----------------------------------------------------------------------------- */
+
+/* GTK binds some 200 rows around what is shown: a jump binds them all anew. */
+#define ROWS_BOUND 200
+#define SCROLL_FRAMES 120
+#define WHEEL_STEP 100.0    /* pixels a frame: three rows, a brisk turn of the wheel */
+#define JUMPS 20
+
+/* The queue scrolled from a tick callback, one step a frame; each frame timed from its update
+ * phase (where the tick runs) to its after-paint. */
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  GRand         *rand;
+  double         step;       /* pixels a frame; 0: a jump to a random place each frame */
+  guint          frames;     /* still to scroll */
+  double         ticked;     /* when this frame's update began; < 0 between frames */
+  GArray        *work;       /* ms per frame */
+  GArray        *firsts;     /* the first row on show, after each frame */
+  GArray        *paint;      /* ms of each frame in GTK's paint phase */
+} Scroll;
+
+static guint
+first_row_shown (GtkAdjustment *adjustment,
+                 guint          n_items)
+{
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  return upper > 0 ? (guint) (gtk_adjustment_get_value (adjustment) / upper * n_items) : 0;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  Scroll *scroll = data;
+  double value = gtk_adjustment_get_value (scroll->adjustment);
+  double last = gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment);
+
+  if (scroll->frames == 0)
+    return G_SOURCE_REMOVE;
+  scroll->frames--;
+  scroll->ticked = now_ms ();
+  gtk_adjustment_set_value (scroll->adjustment,
+                            scroll->step > 0 ? value + scroll->step : g_rand_double_range (scroll->rand, 0, last));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scroll_painted_cb (GdkFrameClock *clock,
+                   gpointer       data)
+{
+  Scroll *scroll = data;
+  double ms;
+  guint first;
+
+  if (scroll->ticked < 0)
+    return;
+  ms = now_ms () - scroll->ticked;
+  first = first_row_shown (scroll->adjustment, g_list_model_get_n_items (page_cases ()));
+  g_array_append_val (scroll->work, ms);
+  g_array_append_val (scroll->firsts, first);
+  ms = frame_painted - frame_laid_out;
+  g_array_append_val (scroll->paint, ms);
+  scroll->ticked = -1;
+}
+
+static gboolean
+scroll_done (gpointer data)
+{
+  Scroll *scroll = data;
+
+  return scroll->frames == 0 && scroll->ticked < 0;
+}
+
+/* Scrolls the queue @frames frames by @step pixels each (0: jumps), from the top. */
+static void
+run_scroll (Scroll *scroll,
+            double  step,
+            guint   frames)
+{
+  GtkWidget *queue = find_named (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gulong painted;
+
+  scroll->adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (queue));
+  scroll->rand = g_rand_new_with_seed (6);
+  scroll->step = step;
+  scroll->frames = frames;
+  scroll->ticked = -1;
+  scroll->work = g_array_new (FALSE, FALSE, sizeof (double));
+  scroll->firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  scroll->paint = g_array_new (FALSE, FALSE, sizeof (double));
+  painted = g_signal_connect (clock, "after-paint", G_CALLBACK (scroll_painted_cb), scroll);
+  gtk_widget_add_tick_callback (queue, scroll_tick_cb, scroll, NULL);
+  if (!wait_for (scroll_done, scroll, 120000))
+    g_error ("scrolling: %u frames not drawn", scroll->frames);
+  g_signal_handler_disconnect (clock, painted);
+  g_rand_free (scroll->rand);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, compare_doubles);
+  return values->len ? g_array_index (values, double, MIN (values->len - 1, (guint) (values->len * p))) : 0;
+}
+
+static void
+scroll_clear (Scroll *scroll)
+{
+  g_array_unref (scroll->work);
+  g_array_unref (scroll->firsts);
+  g_array_unref (scroll->paint);
+}
+
+static void
+scroll_print (Scroll     *scroll,
+              const char *what,
+              gboolean    target)
+{
+  printf ("  %-34s %7.1f ms median %7.1f ms p95 %7.1f ms worst", what, median (scroll->work),
+          percentile (scroll->work, 0.95), worst (scroll->work));
+  if (target)
+    printf ("   (a frame at 60 Hz: 16.7 ms)  %s", percentile (scroll->work, 0.95) < 1000.0 / 60 ? "met" : "MISSED");
+  printf ("\n  %-34s %7.1f ms median %7.1f ms p95\n", "      of which GTK's paint phase",
+          median (scroll->paint), percentile (scroll->paint, 0.95));
+}
+
+/* The bare SQLite figure for rows @first … @first + @n of the view: their rowids listed (not
+ * timed), then each row read by its rowid as the model reads it, timed. */
+static double
+bare_rows_ms (const char *where,
+              guint       first,
+              guint       n)
+{
+  g_autofree char *list = g_strdup_printf ("SELECT rowid FROM cases WHERE (%s) ORDER BY " ORDER_BY " LIMIT %u OFFSET %u",
+                                           where, n, first);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = bare_prepare (list, NULL);
+  double t0;
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
+  sqlite3_finalize (stmt);
+
+  stmt = bare_prepare ("SELECT id, version, body, local_state, pending, number, state, urgency, category_id,"
+                       " village_id, grid_id, source, title, address, reported_at, deadline, assignee_id,"
+                       " updated_at FROM cases WHERE rowid = ?1", NULL);
+  t0 = now_ms ();
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (rowids, gint64, i));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        for (int column = 0; column < 18; column++)
+          (void) sqlite3_column_text (stmt, column);
+      sqlite3_reset (stmt);
+    }
+  t0 = now_ms () - t0;
+  sqlite3_finalize (stmt);
+  return t0;
+}
+
 /* --- run mode ------------------------------------------------------------------------------ */
 
 static void
@@ -959,6 +1130,63 @@ run_measurements (const char *dir,
     }
   series_print (&view_s, "switch to the \"all\" view", 300);
   explain (where_of ("all", FALSE, NULL, NULL), NULL);
+
+  /* 6. Scrolling the million: the wheel, three rows a frame from the top, then jumps to random
+   * places (the scroll bar dragged), each frame reading the rows it shows from the cache. */
+  {
+    Bare all, back;
+    Scroll wheel, jumps, small;
+    g_autoptr(GArray) jump_bare = g_array_new (FALSE, FALSE, sizeof (double));
+    guint last_first;
+    double wheel_bare;
+
+    bare_query (where_of ("all", FALSE, NULL, NULL), NULL, &all);
+    watch_begin (&all, now_ms ());
+    wg_dispatch_page_set_view (page, "all");
+    watch_end ("all");
+    settle (300);
+
+    run_scroll (&wheel, WHEEL_STEP, SCROLL_FRAMES);
+    last_first = g_array_index (wheel.firsts, guint, wheel.firsts->len - 1);
+    wheel_bare = bare_rows_ms (where_of ("all", FALSE, NULL, NULL), 0, last_first + ROWS_BOUND);
+
+    run_scroll (&jumps, 0, JUMPS);
+    for (guint i = 0; i < jumps.firsts->len; i++)
+      {
+        guint first = g_array_index (jumps.firsts, guint, i);
+        double ms = bare_rows_ms (where_of ("all", FALSE, NULL, NULL), first > ROWS_BOUND / 2 ? first - ROWS_BOUND / 2 : 0, ROWS_BOUND);
+
+        g_array_append_val (jump_bare, ms);
+      }
+
+    /* The same wheel over "New": what a frame costs when the view is not a million. */
+    bare_query (where_of ("new", FALSE, NULL, NULL), NULL, &back);
+    watch_begin (&back, now_ms ());
+    wg_dispatch_page_set_view (page, "new");
+    wait_back ("new");
+    settle (300);
+    run_scroll (&small, WHEEL_STEP, SCROLL_FRAMES);
+
+    printf ("  scrolling \"all\" by the wheel, %.0f px a frame (%u frames, to about row %u)\n", WHEEL_STEP,
+            wheel.work->len, last_first);
+    scroll_print (&wheel, "    a frame", TRUE);
+    printf ("  %-34s %7.1f ms for the %u rows (%.2f ms a frame)\n", "    SQLite: the rows, one by one",
+            wheel_bare, last_first + ROWS_BOUND, wheel_bare / wheel.work->len);
+    scroll_print (&small, "    the same wheel over \"new\"", FALSE);
+    printf ("  %-34s %7.1f ms median %7.1f ms worst of %u   (target 50 ms)  %s\n",
+            "jumps to a random place in \"all\"", median (jumps.work), worst (jumps.work), jumps.work->len,
+            worst (jumps.work) < 50 ? "met" : "MISSED");
+    printf ("  %-34s %7.1f ms median %7.1f ms p95\n", "      of which GTK's paint phase",
+            median (jumps.paint), percentile (jumps.paint, 0.95));
+    printf ("  %-34s %7.1f ms median %7.1f ms worst\n", "    SQLite: the 200 rows, one by one",
+            median (jump_bare), worst (jump_bare));
+
+    scroll_clear (&wheel);
+    scroll_clear (&jumps);
+    scroll_clear (&small);
+    bare_clear (&all);
+    bare_clear (&back);
+  }
 
   printf ("  resident memory at the end        %7.1f MB\n", rss_kib () / 1024.0);
   fflush (stdout);
