@@ -295,7 +295,7 @@ reader_conn_free (gpointer data)
 /* A search that matches many cases (a single common character: 路 is in a tenth of them) is
  * read once into a bitmap of their rowids, which the query then tests row by row as it walks
  * its view's index. For WG_STORE_CASE_SEARCH, SQLite would first copy all those rowids into a
- * temporary index, nine tenths of the time of a search in "New". A search that matches few
+ * temporary index, three quarters of the time of a search in "New". A search that matches few
  * keeps the IN: SQLite can then go straight to those few rows, which is what a case number
  * searched in "All Cases" needs. */
 #define SEARCH_HIT "wg_search_hit (rowid, ?3)"
@@ -329,8 +329,8 @@ search_hit_func (sqlite3_context  *context,
                                (hits->bits[rowid >> 3] & (1u << (rowid & 7))) != 0);
 }
 
-/* The rowids matching the FTS5 @query when there are more than WG_STORE_SEARCH_MANY, else NULL (also
- * for a query FTS5 refuses: the statement itself then says so). */
+/* The rowids matching the FTS5 @query when there are more than WG_STORE_SEARCH_MANY, else
+ * NULL (also for a query FTS5 refuses: the statement itself then says so). */
 static SearchHits *
 read_search_hits (ReaderConn *conn,
                   const char *query)
