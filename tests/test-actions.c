@@ -46,48 +46,28 @@ static char *team_id;
 
 /* --- looking things up ----------------------------------------------------------------------- */
 
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static WgDispatchPage *
 dispatch_page (void)
 {
-  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+  return WG_DISPATCH_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
 }
 
 static GtkColumnView *
 queue (void)
 {
-  return GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue"));
+  return GTK_COLUMN_VIEW (wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue"));
 }
 
 static WgCaseDetail *
 detail (void)
 {
-  return WG_CASE_DETAIL (find_descendant (GTK_WIDGET (dispatch_page ()), WG_TYPE_CASE_DETAIL, NULL));
+  return WG_CASE_DETAIL (wg_test_find_widget (GTK_WIDGET (dispatch_page ()), WG_TYPE_CASE_DETAIL, NULL));
 }
 
 static GtkWidget *
 detail_button (const char *action)
 {
-  return find_descendant (GTK_WIDGET (detail ()), GTK_TYPE_BUTTON, action);
+  return wg_test_find_widget (GTK_WIDGET (detail ()), GTK_TYPE_BUTTON, action);
 }
 
 static AdwDialog *
@@ -225,7 +205,7 @@ no_dialog_open (gpointer data)
 static gboolean
 page_is (gpointer data)
 {
-  GtkStack *pages = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
+  GtkStack *pages = GTK_STACK (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (pages), data) == 0;
 }
@@ -289,7 +269,7 @@ detail_shows (gpointer data)
   return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0 && !wg_record_get_pending (record) &&
          wg_record_get_version (record) == local_version (data) &&
          gtk_widget_get_mapped (GTK_WIDGET (detail ())) &&
-         find_descendant (GTK_WIDGET (detail ()), GTK_TYPE_WIDGET, "case-actions") != NULL;
+         wg_test_find_widget (GTK_WIDGET (detail ()), GTK_TYPE_WIDGET, "case-actions") != NULL;
 }
 
 static gboolean
@@ -468,7 +448,7 @@ static GtkWidget *
 dialog_child (GType       type,
               const char *name)
 {
-  GtkWidget *child = find_descendant (GTK_WIDGET (visible_dialog ()), type, name);
+  GtkWidget *child = wg_test_find_widget (GTK_WIDGET (visible_dialog ()), type, name);
 
   g_assert_nonnull (child);
   return child;
@@ -503,9 +483,9 @@ static void
 type_into_row (guint       index,
                const char *text)
 {
-  GtkWidget *pages = find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
-  GtkWidget *group = find_descendant (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
-  GtkWidget *row = find_descendant (group, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pages = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
+  GtkWidget *group = wg_test_find_widget (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
+  GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ENTRY_ROW, NULL);
 
   for (guint i = 0; i < index; i++)
     row = gtk_widget_get_next_sibling (row);
@@ -571,7 +551,7 @@ test_start (void)
 static void
 test_accept (void)
 {
-  GtkWidget *search = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, "queue-search");
+  GtkWidget *search = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, "queue-search");
   const char *id = case_id (0);
 
   select_in_view (id, "new");
@@ -587,7 +567,7 @@ test_accept (void)
 
   /* The "More" menu holds the rest, with their shortcuts. */
   {
-    GtkWidget *more = find_descendant (GTK_WIDGET (detail ()), GTK_TYPE_MENU_BUTTON, "more-actions");
+    GtkWidget *more = wg_test_find_widget (GTK_WIDGET (detail ()), GTK_TYPE_MENU_BUTTON, "more-actions");
 
     g_assert_nonnull (more);
     gtk_menu_button_popup (GTK_MENU_BUTTON (more));
@@ -685,15 +665,15 @@ test_merge (void)
   /* Open cases but this one and the rejected one: N_CASES - 2. */
   g_object_set_data (G_OBJECT (list), "want", GUINT_TO_POINTER (N_CASES - 2));
   g_assert_true (wg_test_wait_for (list_has_rows, list, 5000));
-  g_assert_null (find_descendant (list, GTK_TYPE_LIST_BOX_ROW, id));
-  g_assert_null (find_descendant (list, GTK_TYPE_LIST_BOX_ROW, case_id (1)));
-  g_assert_nonnull (find_descendant (list, GTK_TYPE_LIST_BOX_ROW, into));
+  g_assert_null (wg_test_find_widget (list, GTK_TYPE_LIST_BOX_ROW, id));
+  g_assert_null (wg_test_find_widget (list, GTK_TYPE_LIST_BOX_ROW, case_id (1)));
+  g_assert_nonnull (wg_test_find_widget (list, GTK_TYPE_LIST_BOX_ROW, into));
 
   search = dialog_child (GTK_TYPE_SEARCH_ENTRY, "merge-search");
   fill (search, json_object_get_string_member (target, "number"));
   g_object_set_data (G_OBJECT (list), "want", GUINT_TO_POINTER (1));
   g_assert_true (wg_test_wait_for (list_has_rows, list, 5000));
-  g_assert_nonnull (find_descendant (list, GTK_TYPE_LIST_BOX_ROW, into));
+  g_assert_nonnull (wg_test_find_widget (list, GTK_TYPE_LIST_BOX_ROW, into));
   g_assert_true (confirm_enabled ());
   wg_test_settle (200);
   wg_test_screenshot (GTK_WIDGET (window), "actions-merge", lang);
@@ -1004,7 +984,7 @@ test_offline (void)
   /* still waiting, the case shown as accepted-to-be, with no action to take on it */
   g_assert_true (queue_shows_pending ((gpointer) id));
   select_pending (id);
-  g_assert_null (find_descendant (GTK_WIDGET (detail ()), GTK_TYPE_WIDGET, "case-actions"));
+  g_assert_null (wg_test_find_widget (GTK_WIDGET (detail ()), GTK_TYPE_WIDGET, "case-actions"));
   wg_test_settle (300);
   wg_test_screenshot (GTK_WIDGET (window), "actions-pending", lang);
 
@@ -1224,7 +1204,7 @@ location_of (JsonObject *object,
 static gboolean
 detail_map_has_location (gpointer data)
 {
-  WgCaseMap *map = WG_CASE_MAP (find_descendant (GTK_WIDGET (detail ()), WG_TYPE_CASE_MAP, "case-map"));
+  WgCaseMap *map = WG_CASE_MAP (wg_test_find_widget (GTK_WIDGET (detail ()), WG_TYPE_CASE_MAP, "case-map"));
   double lon, lat;
 
   return map != NULL && wg_case_map_get_location (map, &lon, &lat) &&

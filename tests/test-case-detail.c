@@ -65,23 +65,6 @@ window_is_drawn (gpointer data)
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 collect_descendants (GtkWidget  *root,
                      GType       type,
@@ -99,13 +82,13 @@ collect_descendants (GtkWidget  *root,
 static GtkWidget *
 detail (void)
 {
-  return find_descendant (GTK_WIDGET (window), GTK_TYPE_BOX, "case-detail");
+  return wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BOX, "case-detail");
 }
 
 static gboolean
 page_is (gpointer data)
 {
-  GtkStack *pages = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
+  GtkStack *pages = GTK_STACK (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (pages), data) == 0;
 }
@@ -135,7 +118,7 @@ sync_state_is (gpointer data)
 static WgDispatchPage *
 dispatch_page (void)
 {
-  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+  return WG_DISPATCH_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
 }
 
 static gboolean
@@ -149,7 +132,7 @@ queue_has (gpointer data)
 static gboolean
 case_selected (gpointer data)
 {
-  GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  GtkWidget *queue = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
   g_autoptr(WgRecord) record = queue != NULL ? wg_test_selected_item (GTK_COLUMN_VIEW (queue)) : NULL;
 
   return record != NULL && g_strcmp0 (wg_record_get_id (record), data) == 0 && detail () != NULL &&
@@ -159,7 +142,7 @@ case_selected (gpointer data)
 static gboolean
 photos_shown (gpointer data)
 {
-  GtkWidget *photos = detail () != NULL ? find_descendant (detail (), WG_TYPE_CASE_PHOTOS, NULL) : NULL;
+  GtkWidget *photos = detail () != NULL ? wg_test_find_widget (detail (), WG_TYPE_CASE_PHOTOS, NULL) : NULL;
 
   return photos != NULL && wg_case_photos_get_n_shown (WG_CASE_PHOTOS (photos)) == GPOINTER_TO_UINT (data);
 }
@@ -167,7 +150,7 @@ photos_shown (gpointer data)
 static gboolean
 photo_caption_shown (gpointer data)
 {
-  GtkWidget *caption = detail () != NULL ? find_descendant (detail (), GTK_TYPE_LABEL, "photo-caption") : NULL;
+  GtkWidget *caption = detail () != NULL ? wg_test_find_widget (detail (), GTK_TYPE_LABEL, "photo-caption") : NULL;
 
   return caption != NULL && gtk_widget_get_visible (caption) && gtk_label_get_text (GTK_LABEL (caption))[0] != '\0';
 }
@@ -175,7 +158,7 @@ photo_caption_shown (gpointer data)
 static gboolean
 people_loaded (gpointer data)
 {
-  GtkWidget *people = detail () != NULL ? find_descendant (detail (), WG_TYPE_CASE_PEOPLE, NULL) : NULL;
+  GtkWidget *people = detail () != NULL ? wg_test_find_widget (detail (), WG_TYPE_CASE_PEOPLE, NULL) : NULL;
 
   return people != NULL && wg_case_people_get_loaded (WG_CASE_PEOPLE (people));
 }
@@ -183,7 +166,7 @@ people_loaded (gpointer data)
 static gboolean
 nearby_loaded (gpointer data)
 {
-  GtkWidget *nearby = detail () != NULL ? find_descendant (detail (), WG_TYPE_CASE_NEARBY, NULL) : NULL;
+  GtkWidget *nearby = detail () != NULL ? wg_test_find_widget (detail (), WG_TYPE_CASE_NEARBY, NULL) : NULL;
 
   return nearby != NULL && wg_case_nearby_get_loaded (WG_CASE_NEARBY (nearby));
 }
@@ -206,7 +189,7 @@ viewer_shows (gpointer data)
 static gboolean
 toast_shown (gpointer data)
 {
-  GtkWidget *overlay = find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
+  GtkWidget *overlay = wg_test_find_widget (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
 
   for (GtkWidget *child = overlay ? gtk_widget_get_first_child (overlay) : NULL; child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -415,9 +398,9 @@ static void
 type_into_row (guint       index,
                const char *text)
 {
-  GtkWidget *pages = find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
-  GtkWidget *group = find_descendant (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
-  GtkWidget *row = find_descendant (group, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pages = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
+  GtkWidget *group = wg_test_find_widget (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
+  GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ENTRY_ROW, NULL);
 
   for (guint i = 0; i < index; i++)
     row = gtk_widget_get_next_sibling (row);
@@ -429,7 +412,7 @@ type_into_row (guint       index,
 static gboolean
 names_loaded (gpointer data)
 {
-  GtkWidget *filter = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_DROP_DOWN, "category-filter");
+  GtkWidget *filter = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_DROP_DOWN, "category-filter");
   GListModel *model = filter != NULL ? gtk_drop_down_get_model (GTK_DROP_DOWN (filter)) : NULL;
 
   return model != NULL && g_list_model_get_n_items (model) > 1;
@@ -486,14 +469,14 @@ server_phone (const char *person_id)
 static char *
 people_on_show (void)
 {
-  GtkWidget *people = find_descendant (detail (), WG_TYPE_CASE_PEOPLE, NULL);
+  GtkWidget *people = wg_test_find_widget (detail (), WG_TYPE_CASE_PEOPLE, NULL);
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   g_autoptr(GString) text = g_string_new (NULL);
 
   collect_descendants (people, ADW_TYPE_ACTION_ROW, "person", rows);
   for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *phone = find_descendant (rows->pdata[i], GTK_TYPE_LABEL, "phone");
+      GtkWidget *phone = wg_test_find_widget (rows->pdata[i], GTK_TYPE_LABEL, "phone");
 
       g_string_append_printf (text, "%s%s=%s", i > 0 ? " " : "",
                               adw_preferences_row_get_title (rows->pdata[i]),
@@ -538,7 +521,7 @@ check_people (void)
   g_assert_cmpstr (shown, ==, expected);
 
   /* The worker's copy button puts his number on the clipboard and says so. */
-  people = find_descendant (detail (), WG_TYPE_CASE_PEOPLE, NULL);
+  people = wg_test_find_widget (detail (), WG_TYPE_CASE_PEOPLE, NULL);
   {
     g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
@@ -562,7 +545,7 @@ check_nearby (void)
   const char *subtitle;
 
   g_assert_true (wg_test_wait_for (nearby_loaded, NULL, 10000));
-  nearby = find_descendant (detail (), WG_TYPE_CASE_NEARBY, NULL);
+  nearby = wg_test_find_widget (detail (), WG_TYPE_CASE_NEARBY, NULL);
   collect_descendants (nearby, ADW_TYPE_ACTION_ROW, "nearby-case", rows);
   g_assert_cmpuint (rows->len, ==, 1);
   subtitle = adw_action_row_get_subtitle (rows->pdata[0]);
@@ -576,8 +559,8 @@ check_nearby (void)
 static void
 check_viewer (void)
 {
-  GtkWidget *photos = find_descendant (detail (), WG_TYPE_CASE_PHOTOS, NULL);
-  GtkWidget *first = find_descendant (photos, GTK_TYPE_FLOW_BOX_CHILD, NULL);
+  GtkWidget *photos = wg_test_find_widget (detail (), WG_TYPE_CASE_PHOTOS, NULL);
+  GtkWidget *first = wg_test_find_widget (photos, GTK_TYPE_FLOW_BOX_CHILD, NULL);
 
   scroll_to (first);
   wg_test_click_widget (first);
@@ -638,15 +621,15 @@ file_exists (gpointer data)
 static void
 check_file (void)
 {
-  GtkWidget *files = find_descendant (detail (), GTK_TYPE_LIST_BOX, "case-files");
-  GtkWidget *row = files != NULL ? find_descendant (files, ADW_TYPE_ACTION_ROW, NULL) : NULL;
+  GtkWidget *files = wg_test_find_widget (detail (), GTK_TYPE_LIST_BOX, "case-files");
+  GtkWidget *row = files != NULL ? wg_test_find_widget (files, ADW_TYPE_ACTION_ROW, NULL) : NULL;
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
 
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_visible (files));
-  g_assert_null (find_descendant (find_descendant (detail (), WG_TYPE_CASE_PHOTOS, NULL), GTK_TYPE_FLOW_BOX_CHILD, NULL));
+  g_assert_null (wg_test_find_widget (wg_test_find_widget (detail (), WG_TYPE_CASE_PHOTOS, NULL), GTK_TYPE_FLOW_BOX_CHILD, NULL));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "整改通知书.pdf");
   g_test_message ("file: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), IS_ZH ? "字节" : "bytes"));
@@ -697,7 +680,7 @@ test_case_detail (void)
   check_viewer ();
 
   /* The nearby case, one click away. */
-  row = find_descendant (find_descendant (detail (), WG_TYPE_CASE_NEARBY, NULL), ADW_TYPE_ACTION_ROW, "nearby-case");
+  row = wg_test_find_widget (wg_test_find_widget (detail (), WG_TYPE_CASE_NEARBY, NULL), ADW_TYPE_ACTION_ROW, "nearby-case");
   scroll_to (row);
   wg_test_screenshot (GTK_WIDGET (window), "case-detail-nearby", lang);
   wg_test_click_widget (row);
@@ -713,7 +696,7 @@ test_case_detail (void)
   g_assert_true (wg_test_wait_for (photo_caption_shown, NULL, 20000));
   g_assert_true (photos_shown (GUINT_TO_POINTER (0)));
   {
-    GtkWidget *caption = find_descendant (detail (), GTK_TYPE_LABEL, "photo-caption");
+    GtkWidget *caption = wg_test_find_widget (detail (), GTK_TYPE_LABEL, "photo-caption");
 
     g_test_message ("offline: %s", gtk_label_get_text (GTK_LABEL (caption)));
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), IS_ZH ? "连接" : "connect"));

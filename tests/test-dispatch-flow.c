@@ -57,9 +57,6 @@ static char *lang;
 /* A case action from the keyboard: its Alt shortcut (listed in the shortcuts window), once
  * the detail offers it as a button, i.e. the state machine allows it. */
 static GtkWidget *detail_box (void);
-static GtkWidget *find_descendant (GtkWidget  *root,
-                                   GType       type,
-                                   const char *name);
 
 static void
 take_action_by_keyboard (const char *action)
@@ -67,7 +64,7 @@ take_action_by_keyboard (const char *action)
   static const struct { const char *action; guint key; } shortcuts[] = {
     { "accept", XK_a }, { "dispatch", XK_d }, { "verify", XK_v }, { "close", XK_c },
   };
-  GtkWidget *button = find_descendant (detail_box (), GTK_TYPE_BUTTON, action);
+  GtkWidget *button = wg_test_find_widget (detail_box (), GTK_TYPE_BUTTON, action);
   guint key = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
@@ -129,23 +126,6 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 /* --- widgets, by their stable names ----------------------------------------------------------- */
 
 static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
@@ -164,19 +144,19 @@ find_label (GtkWidget  *root,
 static WgDispatchPage *
 dispatch_page (void)
 {
-  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+  return WG_DISPATCH_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
 }
 
 static GtkWidget *
 queue (void)
 {
-  return find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  return wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
 }
 
 static GtkWidget *
 detail_box (void)
 {
-  return find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
+  return wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
 }
 
 static WgStore *
@@ -219,7 +199,7 @@ label_containing (GtkWidget  *row,
 static gint64
 view_count (const char *view_id)
 {
-  GtkWidget *row = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, view_id);
+  GtkWidget *row = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, view_id);
   GtkWidget *count = row != NULL ? gtk_widget_get_last_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))) : NULL;
   g_autoptr(GString) digits = g_string_new (NULL);
 
@@ -290,7 +270,7 @@ detail_offers (gpointer data)
 {
   GtkWidget *box = detail_box ();
 
-  return box != NULL && gtk_widget_get_mapped (box) && find_descendant (box, GTK_TYPE_BUTTON, data) != NULL;
+  return box != NULL && gtk_widget_get_mapped (box) && wg_test_find_widget (box, GTK_TYPE_BUTTON, data) != NULL;
 }
 
 static gboolean
@@ -607,9 +587,9 @@ dispatch_by_keyboard (const char *team_name,
   wg_test_settle (300);
   /* the picker opens with the cursor in its search: type straight away */
   type_text (team_name);
-  targets = find_descendant (picker, GTK_TYPE_LIST_BOX, "dispatch-targets");
+  targets = wg_test_find_widget (picker, GTK_TYPE_LIST_BOX, "dispatch-targets");
   g_assert_nonnull (targets);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_descendant (picker, GTK_TYPE_SEARCH_ENTRY, NULL))), ==, team_name);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wg_test_find_widget (picker, GTK_TYPE_SEARCH_ENTRY, NULL))), ==, team_name);
   wg_test_settle (400);     /* the search entry's delay, then the list */
   first = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (targets), 0));
   g_assert_nonnull (first);

@@ -285,23 +285,6 @@ server_action (const char *id,
 /* --- the window ------------------------------------------------------------------------------ */
 
 static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_button_labelled (GtkWidget  *root,
                       const char *label)
 {
@@ -321,14 +304,14 @@ find_button_labelled (GtkWidget  *root,
 static WgDispatchPage *
 page (void)
 {
-  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+  return WG_DISPATCH_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
 }
 
 static GtkWidget *
 page_widget (GType       type,
              const char *name)
 {
-  GtkWidget *widget = find_descendant (GTK_WIDGET (page ()), type, name);
+  GtkWidget *widget = wg_test_find_widget (GTK_WIDGET (page ()), type, name);
 
   g_assert_nonnull (widget);
   return widget;
@@ -366,7 +349,7 @@ column_by_id (const char *id)
 static GPtrArray *
 visible_numbers (void)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (queue ()), GTK_TYPE_LIST_VIEW, NULL);
+  GtkWidget *list = wg_test_find_widget (GTK_WIDGET (queue ()), GTK_TYPE_LIST_VIEW, NULL);
   GListModel *columns = gtk_column_view_get_columns (queue ());
   GPtrArray *rows = g_ptr_array_new ();
   GPtrArray *numbers = g_ptr_array_new_with_free_func (g_free);
@@ -420,7 +403,7 @@ static GtkWidget *
 cell_label (const char *number,
             const char *column_id)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (queue ()), GTK_TYPE_LIST_VIEW, NULL);
+  GtkWidget *list = wg_test_find_widget (GTK_WIDGET (queue ()), GTK_TYPE_LIST_VIEW, NULL);
   GListModel *columns = gtk_column_view_get_columns (queue ());
   guint number_index = 0, wanted_index = 0, index = 0;
 
@@ -470,7 +453,7 @@ window_is_drawn (gpointer data)
 static gboolean
 page_is (gpointer data)
 {
-  GtkStack *pages = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
+  GtkStack *pages = GTK_STACK (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (pages), data) == 0;
 }
@@ -559,7 +542,7 @@ static gboolean
 count_label_is (gpointer data)
 {
   const char **pair = data;
-  GtkWidget *row = find_descendant (GTK_WIDGET (page ()), GTK_TYPE_LIST_BOX_ROW, pair[0]);
+  GtkWidget *row = wg_test_find_widget (GTK_WIDGET (page ()), GTK_TYPE_LIST_BOX_ROW, pair[0]);
   GtkWidget *box = row != NULL ? gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)) : NULL;
   GtkWidget *count = box != NULL ? gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)) : NULL;
 
@@ -618,7 +601,7 @@ widget_unmapped (gpointer data)
 static gboolean
 toast_shown (gpointer data)
 {
-  GtkWidget *overlay = find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
+  GtkWidget *overlay = wg_test_find_widget (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
 
   for (GtkWidget *child = overlay ? gtk_widget_get_first_child (overlay) : NULL; child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -698,9 +681,9 @@ static void
 type_into_row (guint       index,
                const char *text)
 {
-  GtkWidget *pages = find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
-  GtkWidget *group = find_descendant (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
-  GtkWidget *row = find_descendant (group, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pages = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
+  GtkWidget *group = wg_test_find_widget (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
+  GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ENTRY_ROW, NULL);
 
   for (guint i = 0; i < index; i++)
     row = gtk_widget_get_next_sibling (row);
@@ -895,10 +878,10 @@ check_filters (void)
     GtkDropDown *dates = GTK_DROP_DOWN (page_widget (GTK_TYPE_DROP_DOWN, "date-filter"));
     GtkWidget *from_button = page_widget (GTK_TYPE_MENU_BUTTON, "from-button");
     GtkWidget *to_button = page_widget (GTK_TYPE_MENU_BUTTON, "to-button");
-    GtkCalendar *from_calendar = GTK_CALENDAR (find_descendant (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (from_button))),
-                                                                GTK_TYPE_CALENDAR, NULL));
-    GtkCalendar *to_calendar = GTK_CALENDAR (find_descendant (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (to_button))),
-                                                              GTK_TYPE_CALENDAR, NULL));
+    GtkCalendar *from_calendar = GTK_CALENDAR (wg_test_find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (from_button))),
+                                                                    GTK_TYPE_CALENDAR, NULL));
+    GtkCalendar *to_calendar = GTK_CALENDAR (wg_test_find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (to_button))),
+                                                                  GTK_TYPE_CALENDAR, NULL));
 
     gtk_drop_down_set_selected (dates, WG_DATE_RANGE_TODAY);
     expect_rows (count_matching (&(Expect) { .from = today, .until = tomorrow }), "reported today");
@@ -984,7 +967,7 @@ name_view (const char *action,
   gtk_widget_activate_action_variant (GTK_WIDGET (page ()), action, target);
   g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (ADW_TYPE_ALERT_DIALOG), 3000));
   dialog = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
-  entry = find_descendant (dialog, GTK_TYPE_ENTRY, "view-name");
+  entry = wg_test_find_widget (dialog, GTK_TYPE_ENTRY, "view-name");
   g_assert_nonnull (entry);
   gtk_widget_grab_focus (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
@@ -1065,8 +1048,8 @@ check_columns (void)
 
     /* The header row's cells, in column order; the urgency column is the first. */
     for (GtkWidget *cell = gtk_widget_get_first_child (headers); cell != NULL; cell = gtk_widget_get_next_sibling (cell))
-      if (find_descendant (cell, GTK_TYPE_LABEL, NULL) != NULL &&
-          g_strcmp0 (gtk_label_get_label (GTK_LABEL (find_descendant (cell, GTK_TYPE_LABEL, NULL))),
+      if (wg_test_find_widget (cell, GTK_TYPE_LABEL, NULL) != NULL &&
+          g_strcmp0 (gtk_label_get_label (GTK_LABEL (wg_test_find_widget (cell, GTK_TYPE_LABEL, NULL))),
                      gtk_column_view_column_get_title (urgency)) == 0)
         header = cell;
   }
@@ -1559,7 +1542,7 @@ check_bulk (void)
   g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_DISPATCH_DIALOG), 3000));
   {
     GtkWidget *picker = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
-    GtkWidget *search = find_descendant (picker, GTK_TYPE_SEARCH_ENTRY, NULL);
+    GtkWidget *search = wg_test_find_widget (picker, GTK_TYPE_SEARCH_ENTRY, NULL);
 
     gtk_editable_set_text (GTK_EDITABLE (search), team);
     wg_test_settle (500);
@@ -1589,7 +1572,7 @@ check_bulk (void)
 static void
 check_narrow (void)
 {
-  GtkWidget *revealer = find_descendant (GTK_WIDGET (page ()), GTK_TYPE_REVEALER, NULL);
+  GtkWidget *revealer = wg_test_find_widget (GTK_WIDGET (page ()), GTK_TYPE_REVEALER, NULL);
   GtkWidget *detail = page_widget (GTK_TYPE_BOX, "case-detail");
   g_autoptr(WgRecord) first = NULL;
 
@@ -1598,9 +1581,9 @@ check_narrow (void)
   wg_test_settle (300);
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 760);
   /* The window's sections fold into a list first: Dispatch from there. */
-  g_assert_true (wg_test_wait_for (widget_mapped, find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, "dispatch"), 3000));
+  g_assert_true (wg_test_wait_for (widget_mapped, wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, "dispatch"), 3000));
   wg_test_settle (300);
-  wg_test_click_widget (find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, "dispatch"));
+  wg_test_click_widget (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, "dispatch"));
   if (!wg_test_wait_for (widget_mapped, page_widget (GTK_TYPE_DROP_DOWN, NULL), 3000))
     {
       wg_test_screenshot (GTK_WIDGET (window), "debug-narrow", lang);

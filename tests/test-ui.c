@@ -123,31 +123,10 @@ app_has_no_windows (gpointer data)
 
 /* --- widget lookup --------------------------------------------------------------------------- */
 
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static const char *
 visible_page_title (void)
 {
-  GtkStack *stack = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "sections"));
+  GtkStack *stack = GTK_STACK (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "sections"));
   GtkWidget *child = gtk_stack_get_visible_child (stack);
 
   return gtk_stack_page_get_title (gtk_stack_get_page (stack, child));
@@ -156,7 +135,7 @@ visible_page_title (void)
 static const char *
 visible_page (void)
 {
-  GtkStack *pages = GTK_STACK (find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
+  GtkStack *pages = GTK_STACK (wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages"));
 
   return gtk_stack_get_visible_child_name (pages);
 }
@@ -170,7 +149,7 @@ page_is (gpointer data)
 static GtkLabel *
 named_label (const char *name)
 {
-  GtkWidget *label = find_descendant (GTK_WIDGET (window), GTK_TYPE_LABEL, name);
+  GtkWidget *label = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, name);
 
   g_assert_nonnull (label);
   return GTK_LABEL (label);
@@ -193,7 +172,7 @@ sync_state_is (gpointer data)
 static gboolean
 banner_revealed (gpointer data)
 {
-  GtkWidget *banner = find_descendant (GTK_WIDGET (window), ADW_TYPE_BANNER, NULL);
+  GtkWidget *banner = wg_test_find_widget (GTK_WIDGET (window), ADW_TYPE_BANNER, NULL);
 
   return banner != NULL && adw_banner_get_revealed (ADW_BANNER (banner));
 }
@@ -217,13 +196,13 @@ case_state_is (gpointer data)
 static WgDispatchPage *
 dispatch_page (void)
 {
-  return WG_DISPATCH_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
+  return WG_DISPATCH_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_DISPATCH_PAGE, "dispatch-page"));
 }
 
 static gboolean
 case_selected (gpointer data)
 {
-  GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  GtkWidget *queue = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
   GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (queue));
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (selection);
   g_autoptr(WgRecord) record = NULL;
@@ -245,7 +224,7 @@ queue_has (gpointer data)
 static gboolean
 toast_shown (gpointer data)
 {
-  GtkWidget *overlay = find_descendant (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
+  GtkWidget *overlay = wg_test_find_widget (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY, NULL);
 
   for (GtkWidget *child = overlay ? gtk_widget_get_first_child (overlay) : NULL; child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -267,9 +246,9 @@ static void
 type_into_row (guint       index,
                const char *text)
 {
-  GtkWidget *pages = find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
-  GtkWidget *group = find_descendant (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
-  GtkWidget *row = find_descendant (group, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pages = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
+  GtkWidget *group = wg_test_find_widget (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
+  GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ENTRY_ROW, NULL);
 
   for (guint i = 0; i < index; i++)
     row = gtk_widget_get_next_sibling (row);
@@ -350,8 +329,8 @@ test_shell (void)
   g_assert_cmpstr (wg_dispatch_page_get_view (dispatch_page ()), ==, "new");
   {
     g_autoptr(WgRecord) first = g_list_model_get_item (wg_dispatch_page_get_cases (dispatch_page ()), 0);
-    GtkWidget *search = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, "queue-search");
-    GtkWidget *to_dispatch = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, "to-dispatch");
+    GtkWidget *search = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_SEARCH_ENTRY, "queue-search");
+    GtkWidget *to_dispatch = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_LIST_BOX_ROW, "to-dispatch");
 
     g_assert_cmpstr (wg_record_get_string (first, "number"), ==, "2026-000020");
     wg_test_settle (400);
@@ -375,17 +354,17 @@ test_shell (void)
     /* A click on a case shows it beside the queue with the actions the state machine allows
      * a dispatcher; Accept is taken at once, shown as pending, and confirmed by the server. */
     {
-      GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
-      GtkWidget *detail = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
+      GtkWidget *queue = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+      GtkWidget *detail = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
       GtkWidget *accept;
       const char *accepted[2] = { case_ids->pdata[19], "accepted" };
 
       /* The newest case, at the top of the queue. */
       gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue)), 0, TRUE);
       g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
-      accept = find_descendant (detail, GTK_TYPE_BUTTON, "accept");
+      accept = wg_test_find_widget (detail, GTK_TYPE_BUTTON, "accept");
       g_assert_nonnull (accept);
-      g_assert_null (find_descendant (detail, GTK_TYPE_BUTTON, "close"));
+      g_assert_null (wg_test_find_widget (detail, GTK_TYPE_BUTTON, "close"));
       wg_test_settle (400);
       wg_test_screenshot (GTK_WIDGET (window), "case-detail", lang);
       wg_test_click_widget (accept);
@@ -399,8 +378,8 @@ test_shell (void)
 
     /* Dispatch by typing: part of a grid's name, Enter. */
     {
-      GtkWidget *queue = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
-      GtkWidget *detail = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
+      GtkWidget *queue = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_COLUMN_VIEW, "case-queue");
+      GtkWidget *detail = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_BOX, "case-detail");
       const char *dispatched[2] = { case_ids->pdata[19], "dispatched" };
       GtkWidget *button;
       GtkWidget *picker;
@@ -409,13 +388,13 @@ test_shell (void)
       gtk_selection_model_select_item (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue)), 0, TRUE);
       g_assert_true (wg_test_wait_for (widget_mapped, detail, 3000));
       wg_test_settle (300);
-      button = find_descendant (detail, GTK_TYPE_BUTTON, "dispatch");
+      button = wg_test_find_widget (detail, GTK_TYPE_BUTTON, "dispatch");
       g_assert_nonnull (button);
-      g_assert_null (find_descendant (detail, GTK_TYPE_BUTTON, "accept"));
+      g_assert_null (wg_test_find_widget (detail, GTK_TYPE_BUTTON, "accept"));
       wg_test_click_widget (button);
       g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_DISPATCH_DIALOG), 3000));
       picker = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
-      target_search = find_descendant (picker, GTK_TYPE_SEARCH_ENTRY, NULL);
+      target_search = wg_test_find_widget (picker, GTK_TYPE_SEARCH_ENTRY, NULL);
       gtk_editable_set_text (GTK_EDITABLE (target_search), "第3网格");
       wg_test_settle (500);
       wg_test_screenshot (GTK_WIDGET (window), "dispatch-dialog", lang);
@@ -430,7 +409,7 @@ test_shell (void)
 
     /* Filters narrow the queue: the seeded cases are all "normal", none "urgent". */
     {
-      GtkWidget *urgency = find_descendant (GTK_WIDGET (dispatch_page ()), GTK_TYPE_DROP_DOWN, "urgency-filter");
+      GtkWidget *urgency = wg_test_find_widget (GTK_WIDGET (dispatch_page ()), GTK_TYPE_DROP_DOWN, "urgency-filter");
 
       gtk_drop_down_set_selected (GTK_DROP_DOWN (urgency), 1);
       g_assert_true (wg_test_wait_for (queue_has, GUINT_TO_POINTER (0), 5000));
@@ -459,7 +438,7 @@ test_shell (void)
   /* Every section by the sidebar, starting from the last one so each click changes it. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
-      row = find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, sections[i]);
+      row = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, sections[i]);
       g_assert_nonnull (row);
       wg_test_click_widget (row);
       g_assert_true (wg_test_wait_for (section_is, (gpointer) sections[i], 2000));
@@ -469,14 +448,14 @@ test_shell (void)
   WG_TEST_PRESS (XK_Control_L, XK_comma);
   g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_PREFERENCES_DIALOG), 2000));
   dialog = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
-  row = find_descendant (dialog, ADW_TYPE_ENTRY_ROW, NULL);
+  row = wg_test_find_widget (dialog, ADW_TYPE_ENTRY_ROW, NULL);
   g_assert_nonnull (row);
   gtk_widget_grab_focus (row);
   gtk_editable_set_text (GTK_EDITABLE (row), "ftp://files.example.org");
   wg_test_settle (100);
   WG_TEST_PRESS (XK_Return);
   {
-    GtkWidget *label = find_descendant (dialog, GTK_TYPE_LABEL, "server-error");
+    GtkWidget *label = wg_test_find_widget (dialog, GTK_TYPE_LABEL, "server-error");
 
     g_assert_nonnull (label);
     g_assert_true (wg_test_wait_for (widget_visible, label, 2000));
@@ -502,7 +481,7 @@ test_shell (void)
 
   /* The sync popover: who is signed in where, when it last synced. */
   {
-    GtkWidget *button = find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "sync-button");
+    GtkWidget *button = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "sync-button");
 
     wg_test_click_widget (button);
     g_assert_true (wg_test_wait_for (popover_open, button, 2000));
@@ -563,7 +542,7 @@ test_shell (void)
   wg_test_focus_window (GTK_WIDGET (window));
   WG_TEST_PRESS (XK_Control_L, XK_2);
   g_assert_true (wg_test_wait_for (section_is, (gpointer) "dispatch", 2000));
-  split = ADW_NAVIGATION_SPLIT_VIEW (find_descendant (GTK_WIDGET (window), ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL));
+  split = ADW_NAVIGATION_SPLIT_VIEW (wg_test_find_widget (GTK_WIDGET (window), ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL));
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 720);
   g_assert_true (wg_test_wait_for (split_view_collapsed, split, 3000));
   wg_test_settle (500);

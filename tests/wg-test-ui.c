@@ -238,6 +238,25 @@ wg_test_text_of (GtkWidget *widget)
   return NULL;
 }
 
+/* The first descendant of @root of @type, and named @name unless it is NULL (the widgets
+ * the UI tests look up have stable names), depth first. */
+GtkWidget *
+wg_test_find_widget (GtkWidget  *root,
+                     GType       type,
+                     const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
+        return child;
+      if ((found = wg_test_find_widget (child, type, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The first label or inscription in @root (itself included), depth first. */
 GtkWidget *
 wg_test_find_text (GtkWidget *root)

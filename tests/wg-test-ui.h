@@ -16,6 +16,9 @@ void     wg_test_settle        (guint            ms);
 gpointer wg_test_selected_item (GtkColumnView   *view);
 const char *wg_test_text_of    (GtkWidget       *widget);
 GtkWidget *wg_test_find_text   (GtkWidget       *root);
+GtkWidget *wg_test_find_widget (GtkWidget       *root,
+                                GType            type,
+                                const char      *name);
 void     wg_test_select_row    (GtkColumnView   *view,
                                 guint            position);
 void     wg_test_focus_window  (GtkWidget       *widget);

@@ -125,29 +125,11 @@ unit_name (Township   *self,
   return unit != NULL ? json_object_get_string_member (unit, "name") : NULL;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (name == NULL || g_strcmp0 (gtk_widget_get_name (child), name) == 0))
-        return child;
-      if ((found = find_descendant (child, type, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static const char *
 row_value (WgMapView  *view,
            const char *name)
 {
-  GtkWidget *row = find_descendant (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW, name);
+  GtkWidget *row = wg_test_find_widget (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW, name);
 
   g_assert_nonnull (row);
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
@@ -158,7 +140,7 @@ row_titles (GtkWidget *group)
 {
   GString *titles = g_string_new (NULL);
 
-  for (GtkWidget *row = find_descendant (group, ADW_TYPE_ACTION_ROW, NULL); row != NULL; row = gtk_widget_get_next_sibling (row))
+  for (GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ACTION_ROW, NULL); row != NULL; row = gtk_widget_get_next_sibling (row))
     if (ADW_IS_ACTION_ROW (row))
       g_string_append_printf (titles, "%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   return g_string_free (titles, FALSE);
@@ -169,9 +151,9 @@ static void
 type_into_row (guint       index,
                const char *text)
 {
-  GtkWidget *pages = find_descendant (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
-  GtkWidget *group = find_descendant (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
-  GtkWidget *row = find_descendant (group, ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pages = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "pages");
+  GtkWidget *group = wg_test_find_widget (pages, ADW_TYPE_PREFERENCES_GROUP, NULL);
+  GtkWidget *row = wg_test_find_widget (group, ADW_TYPE_ENTRY_ROW, NULL);
 
   for (guint i = 0; i < index; i++)
     row = gtk_widget_get_next_sibling (row);
@@ -263,7 +245,7 @@ nothing_selected (gpointer data)
 static gboolean
 case_selected (gpointer data)
 {
-  GtkWidget *queue = find_descendant (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW, "case-queue");
+  GtkWidget *queue = wg_test_find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW, "case-queue");
   WgRecord *record;
 
   if (queue == NULL)
@@ -396,7 +378,7 @@ click_point (WgMapView  *view,
   ShumateMap *map = wg_map_view_get_map (view);
   ShumateViewport *viewport = shumate_map_get_viewport (map);
   WgCaseLayer *cases = wg_map_view_get_case_layer (view);
-  GtkWidget *legend = find_descendant (GTK_WIDGET (view), WG_TYPE_MAP_LEGEND, NULL);
+  GtkWidget *legend = wg_test_find_widget (GTK_WIDGET (view), WG_TYPE_MAP_LEGEND, NULL);
   graphene_rect_t legend_box;
   double width = gtk_widget_get_width (GTK_WIDGET (map)), height = gtk_widget_get_height (GTK_WIDGET (map));
   double mid_lon, mid_lat, mx, my, best = G_MAXDOUBLE;
@@ -517,7 +499,7 @@ check_panel (WgMapView  *view,
     g_hash_table_add (coverers, (gpointer) json_array_get_string_element (groups, g));
 
   /* Who to call, with their phone numbers. */
-  people = row_titles (find_descendant (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP, "people"));
+  people = row_titles (wg_test_find_widget (GTK_WIDGET (view), ADW_TYPE_PREFERENCES_GROUP, "people"));
   g_test_message ("people:\n%s", people);
   for (guint i = 0; i < township->assignments->len; i++)
     {
@@ -551,8 +533,8 @@ check_panel (WgMapView  *view,
   g_assert_cmpstr (row_value (view, "open"), ==, n_open);
   for (guint i = 0; open != NULL && i < open->len; i++)
     {
-      GtkWidget *link = find_descendant (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW,
-                                         json_object_get_string_member (open->pdata[i], "id"));
+      GtkWidget *link = wg_test_find_widget (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW,
+                                             json_object_get_string_member (open->pdata[i], "id"));
 
       g_assert_nonnull (link);
       g_assert_true (gtk_widget_has_css_class (link, "case-link"));
@@ -649,7 +631,7 @@ test_map_section (void)
   wg_test_focus_window (GTK_WIDGET (window));
   WG_TEST_PRESS (XK_Control_L, XK_1);
   g_assert_true (wg_test_wait_for (section_is, (gpointer) "map", 3000));
-  page = WG_MAP_PAGE (find_descendant (GTK_WIDGET (window), WG_TYPE_MAP_PAGE, NULL));
+  page = WG_MAP_PAGE (wg_test_find_widget (GTK_WIDGET (window), WG_TYPE_MAP_PAGE, NULL));
   g_assert_nonnull (page);
   view = wg_map_page_get_view (page);
   grid_layer = wg_map_view_get_grid_layer (view);
@@ -684,7 +666,7 @@ test_map_section (void)
 
   /* Find the grid by its code, typed into the search, and Enter: it flies there. */
   {
-    GtkWidget *search = find_descendant (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY, "grid-search");
+    GtkWidget *search = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_SEARCH_ENTRY, "grid-search");
     gpointer pair[2] = { view, (gpointer) json_object_get_string_member (chosen, "id") };
 
     gtk_widget_grab_focus (search);
@@ -694,7 +676,7 @@ test_map_section (void)
     g_assert_true (wg_test_wait_for (grid_selected, pair, 5000));
     wg_test_settle (1500);
     /* Closed again with its button, so the click below is what opens it. */
-    wg_test_click_widget (find_descendant (GTK_WIDGET (view), GTK_TYPE_BUTTON, "close-panel"));
+    wg_test_click_widget (wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_BUTTON, "close-panel"));
     g_assert_true (wg_test_wait_for (nothing_selected, view, 3000));
     g_assert_true (wg_test_wait_for (layer_complete, grid_layer, 10000));
     wg_test_settle (500);
@@ -720,7 +702,7 @@ test_map_section (void)
     for (guint i = 0; i < open->len; i++)
       if (g_strcmp0 (json_object_get_string_member (open->pdata[i], "state"), "reported") == 0)
         record = open->pdata[i];
-    link = find_descendant (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW, json_object_get_string_member (record, "id"));
+    link = wg_test_find_widget (GTK_WIDGET (view), ADW_TYPE_ACTION_ROW, json_object_get_string_member (record, "id"));
     gtk_widget_grab_focus (link);
     wg_test_settle (300);
     wg_test_screenshot (GTK_WIDGET (window), "map-ui-grid-cases", lang);
@@ -738,13 +720,13 @@ test_map_section (void)
   /* Every metric over the whole township, with the open cases marked. */
   wg_test_settle (300);
   wg_test_screenshot (GTK_WIDGET (window), "map-ui-back", lang);
-  wg_test_click_widget (find_descendant (GTK_WIDGET (view), GTK_TYPE_BUTTON, "close-panel"));
+  wg_test_click_widget (wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_BUTTON, "close-panel"));
   g_assert_true (wg_test_wait_for (nothing_selected, view, 3000));
   wg_map_view_show_all (view, FALSE);
   for (WgMapMetric m = 0; m <= WG_MAP_METRIC_LAST; m++)
     {
       g_autofree char *name = g_strdup_printf ("map-ui-%s", wg_map_metric_to_string (m));
-      GtkWidget *dropdown = find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "metric");
+      GtkWidget *dropdown = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "metric");
 
       gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), m);
       g_assert_cmpint (wg_map_view_get_metric (view), ==, m);
@@ -757,7 +739,7 @@ test_map_section (void)
 
   /* The cases of the last 30 days, closed ones too. */
   {
-    GtkWidget *dropdown = find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "case-markers");
+    GtkWidget *dropdown = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "case-markers");
     g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
     g_autofree char *saved = NULL;
 
@@ -820,12 +802,12 @@ test_map_section (void)
     g_assert_true (wg_test_wait_for (dialog_is_open, GSIZE_TO_POINTER (WG_TYPE_PREFERENCES_DIALOG), 3000));
     dialog = GTK_WIDGET (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
     adw_preferences_dialog_set_visible_page_name (ADW_PREFERENCES_DIALOG (dialog), "map");
-    combo = find_descendant (dialog, ADW_TYPE_COMBO_ROW, "base-map");
+    combo = wg_test_find_widget (dialog, ADW_TYPE_COMBO_ROW, "base-map");
     wg_test_settle (300);
     wg_test_screenshot (GTK_WIDGET (window), "map-ui-preferences-none", lang);
     adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
-    row = find_descendant (dialog, ADW_TYPE_ENTRY_ROW, "tiles-url");
-    error = find_descendant (dialog, GTK_TYPE_LABEL, "tiles-url-error");
+    row = wg_test_find_widget (dialog, ADW_TYPE_ENTRY_ROW, "tiles-url");
+    error = wg_test_find_widget (dialog, GTK_TYPE_LABEL, "tiles-url-error");
     g_assert_true (wg_test_wait_for (widget_mapped, row, 3000));
 
     gtk_widget_grab_focus (row);

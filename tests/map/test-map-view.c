@@ -256,22 +256,6 @@ zoom_above (gpointer data)
   return shumate_viewport_get_zoom_level (wait->viewport) >= wait->zoom;
 }
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
-        return child;
-      if ((found = find_named (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Cases on the map: clustered at the township's scale with every case counted once, a cluster
  * zooms in when clicked, a single case opens in Dispatch ("app.show-case"), and the grid's
  * panel lists its open cases as links that do the same. */
@@ -382,9 +366,9 @@ test_markers (void)
   g_assert_true (wg_map_view_select_grid (view, target_grid, FALSE));
   wg_test_settle (300);
   {
-    GtkWidget *group = find_named (GTK_WIDGET (view), "open-cases");
-    GtkWidget *row = find_named (GTK_WIDGET (view), "target");
-    GtkWidget *other = find_named (GTK_WIDGET (view), "nowhere");
+    GtkWidget *group = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_WIDGET, "open-cases");
+    GtkWidget *row = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_WIDGET, "target");
+    GtkWidget *other = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_WIDGET, "nowhere");
 
     g_assert_nonnull (group);
     g_assert_true (gtk_widget_get_visible (group));

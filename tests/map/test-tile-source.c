@@ -176,22 +176,6 @@ label_visible (gpointer data)
   return gtk_widget_get_visible (data) && gtk_label_get_label (data)[0] != '\0';
 }
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
-        return child;
-      if ((found = find_named (child, name)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 has_label_containing (GtkWidget  *root,
                       const char *text)
@@ -341,7 +325,7 @@ test_tiles (void)
     g_autoptr(WgTileSource) broken_tiles = wg_tile_source_new (broken_url, api, 18);
     g_autoptr(ShumateMapSource) html = wg_tile_source_create_map_source (html_tiles, "test-html", "HTML", "x");
     g_autoptr(ShumateMapSource) broken = wg_tile_source_create_map_source (broken_tiles, "test-broken", "Broken", "x");
-    GtkWidget *label = find_named (GTK_WIDGET (view), "base-map-error");
+    GtkWidget *label = wg_test_find_widget (GTK_WIDGET (view), GTK_TYPE_WIDGET, "base-map-error");
 
     g_assert_false (gtk_widget_get_visible (label));
     wg_map_view_set_base_map (view, html);
